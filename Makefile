@@ -1,0 +1,39 @@
+# One virtual environment for the host (trainer, replay, tests); the Pi has deploy/.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-host
+MNIST ?= ../shared/datasets/mnist.npz
+SAMPLE_VIDEO := samples/sample.mp4
+DEMO_OUT ?= build/demo
+
+.PHONY: setup demo test bundle-model sample bench lint clean
+
+$(STAMP): requirements-host.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements-host.txt -e .
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+# The main job: read the bundled sample video with the bundled model.
+demo: $(STAMP)
+	$(VENV)/bin/edge-app replay $(SAMPLE_VIDEO) --out $(DEMO_OUT)/annotated.mp4 --jsonl $(DEMO_OUT)/readings.jsonl
+
+sample: $(STAMP)
+	$(PY) samples/make_sample.py
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+# Re-train and re-export the bundled model (about 10 minutes on 2 cores; seeded).
+bundle-model: $(STAMP)
+	$(VENV)/bin/trainer export --data $(MNIST) --epochs 15 --seed 1234 --out models/digits_int8.tflite --out-dir build/train
+	cp build/train/training_curves.png models/training_curves.png
+
+bench: $(STAMP)
+	$(PY) bench/bench_model.py --data $(MNIST)
+
+clean:
+	rm -rf build .pytest_cache

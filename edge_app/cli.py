@@ -1,0 +1,202 @@
+"""`edge-app`: replay recordings or run live, with the same pipeline."""
+from __future__ import annotations
+
+import os
+import signal
+import sys
+
+import click
+
+from .errors import UserError
+
+
+class EdgeGroup(click.Group):
+    """Expected failures become one line on stderr and exit code 2."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except UserError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
+
+
+def _parse_roi(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        parts = tuple(int(v) for v in value.split(","))
+    except ValueError:
+        parts = ()
+    if len(parts) != 4 or parts[2] <= 0 or parts[3] <= 0:
+        raise click.BadParameter("use x,y,w,h in frame pixels, e.g. 0,100,640,200")
+    return list(parts)
+
+
+def pipeline_options(f):
+    options = [
+        click.option("--model", default=None, help="The .tflite model (its .json sidecar beside it). Default: the bundled model."),
+        click.option("--config", "config_path", default=None, help="A TOML file holding these same options."),
+        click.option("--threshold", type=click.Choice(["adaptive", "otsu"]), default=None, help="How ink is told from paper."),
+        click.option("--light-ink", is_flag=True, default=None, help="Light digits on a dark background."),
+        click.option("--min-confidence", type=click.FloatRange(0, 1), default=None, help="Below this a crop is rejected, not a digit."),
+        click.option("--roi", callback=_parse_roi, default=None, help="Only look inside x,y,w,h."),
+        click.option("--drop-border", is_flag=True, default=None, help="Ignore blobs touching the frame's edge."),
+        click.option("--max-candidates", type=click.IntRange(1, 1024), default=None, help="Cap on candidates per frame."),
+        click.option("--show-inputs", is_flag=True, default=None, help="Draw each digit's normalised 28x28 input."),
+        click.option("--show-probabilities", is_flag=True, default=None, help="Draw each digit's ten probabilities."),
+        click.option("--jsonl", default=None, help="Write the JSON-lines log here."),
+        click.option("--quiet", is_flag=True, help="No progress bar."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def _settings(model, config_path, threshold, light_ink, min_confidence, roi, drop_border, max_candidates, show_inputs, show_probabilities):
+    from .config import load_settings
+
+    return load_settings(config_path, {
+        "model": model, "min_confidence": min_confidence, "show_inputs": show_inputs, "show_probabilities": show_probabilities,
+        "locate.threshold": threshold, "locate.ink": "light" if light_ink else None, "locate.roi": roi,
+        "locate.drop_border": drop_border, "locate.max_candidates": max_candidates,
+    })
+
+
+def _build_pipeline(settings):
+    from .classify import Classifier
+    from .pipeline import Pipeline
+
+    classifier = Classifier.from_path(settings.model, settings.threads, settings.runtime)
+    return Pipeline(classifier, settings.locate, settings.min_confidence)
+
+
+class _StopFlag:
+    """SIGINT/SIGTERM end the loop after the current frame, so files are closed cleanly."""
+
+    def __init__(self):
+        self.stopped = False
+        signal.signal(signal.SIGTERM, self._stop)
+        signal.signal(signal.SIGINT, self._stop)
+
+    def _stop(self, signum, frame):
+        self.stopped = True
+
+    def __call__(self):
+        return self.stopped
+
+
+def _drive(source, pipeline, settings, sinks, show, quiet, label):
+    from .annotate import annotate
+    from .pipeline import run
+    from .sinks.window import WindowSink, gui_available
+
+    window = None
+    if show:
+        if gui_available():
+            window = WindowSink()
+            sinks.append(window)
+        else:
+            click.echo("note: no display (or OpenCV without GUI): not showing a window", err=True)
+    stop = _StopFlag()
+
+    def draw(result, fps):
+        return annotate(result, fps, settings.show_inputs, settings.show_probabilities)
+
+    bar = None
+    if not quiet and source.total and source.total > 1:
+        bar = click.progressbar(length=source.total, label=label, file=sys.stderr)
+        bar.__enter__()
+    try:
+        stats = run(
+            source, pipeline, sinks, annotate=draw,
+            on_frame=(lambda r: bar.update(1)) if bar else None,
+            should_stop=lambda: stop() or (window is not None and window.quit_requested),
+        )
+    finally:
+        if bar:
+            bar.__exit__(None, None, None)
+        for sink in sinks:
+            sink.close()
+        source.close()
+    return stats
+
+
+def _summary(stats, source, outputs):
+    extra = ""
+    skipped = getattr(source, "skipped", []) + getattr(source, "unreadable", [])
+    if skipped:
+        extra = f", {len(skipped)} files skipped"
+    click.echo(f"{stats.frames} frames: {stats.digits} digits read, {stats.readings} readings, {stats.fps:.1f} fps{extra}")
+    for path in outputs:
+        click.echo(f"wrote {path}")
+
+
+@click.group(cls=EdgeGroup)
+def main():
+    """Read handwritten digits from camera frames with an int8 TFLite CNN."""
+
+
+@main.command()
+@click.argument("input_path", metavar="INPUT")
+@click.option("--out", default=None, help="Annotated output: a video file (.mp4/.avi) for a video, a folder for images.")
+@click.option("--show/--no-show", default=False, help="Show a window while replaying.")
+@pipeline_options
+def replay(input_path, out, show, jsonl, quiet, **options):
+    """Replay a video file, an image, or a folder/glob of images."""
+    from .sinks.jsonl import JsonlSink
+    from .sinks.video import ImageDirSink, VideoSink
+    from .sources import open_replay
+
+    settings = _settings(**options)
+    pipeline = _build_pipeline(settings)  # a bad model is refused before any input or output is touched
+    source = open_replay(input_path)
+    for path in getattr(source, "skipped", []):
+        click.echo(f"warning: skipping {path}: not an image", err=True)
+    sinks, outputs = [], []
+    if jsonl:
+        sinks.append(JsonlSink(jsonl))
+        outputs.append(jsonl)
+    if out:
+        is_video_out = out.lower().endswith((".mp4", ".avi", ".mkv"))
+        sinks.append(VideoSink(out, source.fps) if is_video_out else ImageDirSink(out))
+        outputs.append(out)
+    stats = _drive(source, pipeline, settings, sinks, show, quiet, "replay")
+    for path in getattr(source, "unreadable", []):
+        click.echo(f"warning: skipped {path}: cannot decode image", err=True)
+    _summary(stats, source, outputs)
+
+
+@main.command("run")
+@click.option("--source", "source_spec", default="picamera2", show_default=True, help="usb:N, picamera2, or a video file played as a camera.")
+@click.option("--headless", is_flag=True, help="No window, even where a display exists.")
+@click.option("--out", default=None, help="Annotated video file to record.")
+@click.option("--record", default=None, help="Also record the raw frames losslessly (.avi) for an exact replay.")
+@click.option("--width", type=click.IntRange(16), default=None)
+@click.option("--height", type=click.IntRange(16), default=None)
+@pipeline_options
+def run_live(source_spec, headless, out, record, width, height, jsonl, quiet, **options):
+    """Read digits live from a camera with the same pipeline as replay."""
+    from .sinks.jsonl import JsonlSink
+    from .sinks.video import RawRecorder, VideoSink
+    from .sources import open_live
+
+    settings = _settings(**options)
+    pipeline = _build_pipeline(settings)
+    source = open_live(source_spec, width, height)
+    sinks, outputs = [], []
+    if record:
+        sinks.append(RawRecorder(record, source.fps))
+        outputs.append(record)
+    if jsonl:
+        sinks.append(JsonlSink(jsonl))
+        outputs.append(jsonl)
+    if out:
+        sinks.append(VideoSink(out, source.fps))
+        outputs.append(out)
+    stats = _drive(source, pipeline, settings, sinks, show=not headless, quiet=True, label="run")
+    _summary(stats, source, outputs)
+
+
+if __name__ == "__main__":
+    main()

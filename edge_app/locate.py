@@ -1,0 +1,267 @@
+"""Locate digit candidates in a frame.
+
+1. Work at a resolution where digits are neither tiny nor huge.
+2. Ink darkness: per colour channel, estimate the paper (a max filter wider than any
+   stroke, on a downscaled copy) and subtract the pixel; keep the darkest channel.
+   This removes shadows and uneven light, and keeps blue and red ink and pencil
+   visible on white or coloured paper.
+3. Threshold darkness against the frame's paper noise ("adaptive", with hysteresis so
+   faint pencil strokes attached to darker ones survive) or by Otsu.
+4. Remove long straight lines (ruled, grid and table lines, paper edges).
+5. Connected components; join small pieces to the digit they belong to; filter by
+   size, aspect, ink density and contrast; cap the count.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from . import split
+
+
+@dataclass(frozen=True)
+class LocateSettings:
+    threshold: str = "adaptive"  # "adaptive" (against paper noise) or "otsu"
+    ink: str = "dark"  # "dark" ink on light paper, or "light" ink on a dark board
+    min_height: int = 12  # pixels at working resolution
+    max_height: float = 0.9  # fraction of the frame's height
+    min_aspect: float = 0.06  # width / height: a thin 1
+    max_aspect: float = 1.7  # a flat 2 or a wide 0; wider blobs are split or dropped
+    min_density: float = 0.06  # ink pixels / box area
+    max_density: float = 0.92
+    min_contrast: float = 28.0  # grey levels between a candidate's ink and its paper
+    relative_contrast: float = 0.35  # of the frame's typical candidate contrast
+    noise_sigmas: float = 5.0
+    drop_border: bool = False  # drop blobs that touch the frame's edge
+    roi: tuple | None = None  # (x, y, w, h) in frame pixels
+    max_candidates: int = 48
+    work_min_side: int = 480  # smaller frames are upscaled to this
+    work_max_side: int = 1280  # larger frames are downscaled to this
+
+
+@dataclass
+class Candidates:
+    """Digit candidates. A wide blob may come as several alternative readings (whole,
+    or split into parts): candidates sharing a ``group`` are alternatives, and those
+    sharing a (group, option) pair are read together."""
+
+    boxes: np.ndarray  # (N, 4) int x, y, w, h in frame pixels
+    crops: list  # N greyscale crops, ink bright on black, for the contract
+    groups: np.ndarray  # (N,) int
+    options: np.ndarray  # (N,) int, 0 for the whole blob
+    scale: float = 1.0  # working resolution / frame resolution
+    darkness: np.ndarray | None = field(default=None, repr=False)
+
+    @classmethod
+    def empty(cls, scale: float = 1.0, darkness=None) -> "Candidates":
+        return cls(np.zeros((0, 4), int), [], np.zeros(0, int), np.zeros(0, int), scale, darkness)
+
+
+def to_bgr(image: np.ndarray) -> np.ndarray:
+    """Any frame (grey, BGR, BGRA; uint8 or uint16) as 3-channel uint8."""
+    if image.dtype != np.uint8:
+        image = (image >> 8).astype(np.uint8) if image.dtype == np.uint16 else np.clip(image, 0, 255).astype(np.uint8)
+    if image.ndim == 2:
+        return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+    if image.shape[2] == 4:
+        return cv2.cvtColor(image, cv2.COLOR_BGRA2BGR)
+    if image.shape[2] == 1:
+        return cv2.cvtColor(image[..., 0], cv2.COLOR_GRAY2BGR)
+    return image
+
+
+def working_scale(height: int, width: int, s: LocateSettings) -> float:
+    long_side, short_side = max(height, width), min(height, width)
+    if long_side > s.work_max_side:
+        return s.work_max_side / long_side
+    if short_side < s.work_min_side:
+        return min(s.work_min_side / short_side, s.work_max_side / long_side)
+    return 1.0
+
+
+def ink_darkness(bgr: np.ndarray, light_ink: bool = False) -> np.ndarray:
+    """How much darker than its local paper each pixel is (0-255), relative to the paper's
+    brightness: a stroke in a shadow counts as much as the same stroke in full light."""
+    if light_ink:
+        bgr = cv2.bitwise_not(bgr)
+    h, w = bgr.shape[:2]
+    factor = max(1, int(round(min(h, w) / 120)))
+    small = cv2.resize(bgr, (max(1, w // factor), max(1, h // factor)), interpolation=cv2.INTER_AREA)
+    # Wider than the thickest marker stroke of the largest digit we accept.
+    k = max(3, int(round(0.07 * min(h, w) / factor)) | 1)
+    # A closing (max then min filter) erases strokes but keeps the edge of a shadow
+    # where it is: a plain max filter would carry bright paper into the shadow.
+    paper = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    paper = cv2.blur(paper, (3, 3))
+    brightness = paper.max(axis=2).astype(np.float32)
+    # Shadows are corrected up to a factor of two; anything darker than half the
+    # frame's bright paper (a desk, the floor) is not paper and gets no gain.
+    floor = 0.5 * float(np.percentile(brightness, 90))
+    gain = 255.0 / np.maximum(brightness, max(floor, 1.0))
+    paper = cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR)
+    gain = cv2.resize(gain, (w, h), interpolation=cv2.INTER_LINEAR)
+    diff = cv2.subtract(paper, bgr)
+    b, g, r = cv2.split(diff)
+    darkest = cv2.max(cv2.max(b, g), r)
+    return cv2.multiply(darkest, gain, dtype=cv2.CV_8U)
+
+
+def ink_mask(dark: np.ndarray, s: LocateSettings) -> np.ndarray:
+    sample = dark[::4, ::4]
+    if s.threshold == "otsu":
+        level, _ = cv2.threshold(sample, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+        high = low = max(level, s.min_contrast * 0.5)
+    else:
+        median = float(np.median(sample))
+        sigma = 1.4826 * float(np.median(np.abs(sample - median))) + 1.0
+        low = max(median + s.noise_sigmas * sigma, s.min_contrast * 0.5)
+        high = max(low * 1.6, s.min_contrast)
+    strong = (dark >= high).astype(np.uint8)
+    weak = (dark >= low).astype(np.uint8)
+    count, labels = cv2.connectedComponents(weak, connectivity=8)
+    keep = np.zeros(count, bool)
+    keep[np.unique(labels[strong > 0])] = True
+    keep[0] = False
+    return keep[labels].astype(np.uint8) * 255
+
+
+def remove_lines(mask: np.ndarray) -> np.ndarray:
+    """Drop straight horizontal and vertical runs far longer than a digit is wide."""
+    h, w = mask.shape
+    length = max(25, int(0.2 * min(h, w)))
+    horizontal = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
+    vertical = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, int(length * 2))))
+    lines = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((3, 3), np.uint8))
+    return cv2.bitwise_and(mask, cv2.bitwise_not(lines))
+
+
+def join_pieces(stats: np.ndarray) -> np.ndarray:
+    """Group ids: a small piece joins the larger component it sits over or under
+    (the detached flag of a 5, the open top of a 4), never a similar-sized neighbour."""
+    n = len(stats)
+    group = np.arange(n)
+    if n < 2:
+        return group
+    x, y, w, h = (stats[:, i].astype(float) for i in range(4))
+    area = stats[:, 4].astype(float)
+    overlap_x = np.minimum(x[:, None] + w[:, None], x[None] + w[None]) - np.maximum(x[:, None], x[None])
+    gap_y = np.maximum(y[:, None], y[None]) - np.minimum(y[:, None] + h[:, None], y[None] + h[None])
+    piece_is_small = area[:, None] < 0.35 * area[None]
+    over = overlap_x >= 0.5 * np.minimum(w[:, None], w[None])
+    close = gap_y <= 0.25 * h[None]
+    tall_enough = h[None] >= h[:, None]
+    joins = piece_is_small & over & close & tall_enough
+    np.fill_diagonal(joins, False)
+    for piece in np.flatnonzero(joins.any(axis=1)):
+        hosts = np.flatnonzero(joins[piece])
+        group[piece] = hosts[np.argmax(area[hosts])]
+    # Follow chains (piece -> piece -> host) to their root.
+    for _ in range(3):
+        group = group[group]
+    return group
+
+
+class Locator:
+    def __init__(self, settings: LocateSettings = LocateSettings()):
+        self.s = settings
+
+    def locate(self, image: np.ndarray) -> Candidates:
+        s = self.s
+        bgr = to_bgr(image)
+        offset = np.zeros(2, int)
+        if s.roi:
+            x, y, w, h = (int(v) for v in s.roi)
+            x, y = max(0, x), max(0, y)
+            bgr = bgr[y:y + h, x:x + w]
+            offset = np.array([x, y])
+        scale = working_scale(*bgr.shape[:2], s)
+        work = cv2.resize(bgr, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR) if scale != 1 else bgr
+        if work.shape[0] < 8 or work.shape[1] < 8:
+            return Candidates.empty(scale)
+        dark = ink_darkness(work, light_ink=s.ink == "light")
+        mask = remove_lines(ink_mask(dark, s))
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        stats = stats[1:]
+        if len(stats) == 0:
+            return Candidates.empty(scale, dark)
+        # Specks cannot be digits nor parts worth joining.
+        alive = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] >= max(4, (s.min_height // 6) ** 2))
+        if len(alive) == 0:
+            return Candidates.empty(scale, dark)
+        group = join_pieces(stats[alive])
+        roots, member_of = np.unique(group, return_inverse=True)
+        boxes = _group_boxes(stats[alive], member_of, len(roots))
+        inked = mask > 0
+        darkness_sum = np.bincount(labels[inked], weights=dark[inked], minlength=count)[1:][alive]
+        area = stats[alive, cv2.CC_STAT_AREA].astype(float)
+        ink = np.bincount(member_of, weights=area, minlength=len(roots))
+        darkness = np.bincount(member_of, weights=darkness_sum, minlength=len(roots)) / np.maximum(ink, 1)
+        keep, density = self._filter(boxes, ink, darkness, work.shape)
+        order = np.argsort(-(darkness[keep] * density[keep].clip(0.1) * boxes[keep, 3]))[: s.max_candidates]
+        chosen = np.flatnonzero(keep)[order]
+        work_boxes, crops, groups, options = [], [], [], []
+        for group, i in enumerate(chosen):
+            crop = _crop(dark, labels, boxes[i], alive[member_of == i] + 1)
+            x, y, w, h = boxes[i]
+            if w <= s.max_aspect * h:
+                work_boxes.append(boxes[i]), crops.append(crop), groups.append(group), options.append(0)
+            for option, spans in enumerate(split.propose(crop), start=1):
+                for x0, x1 in spans:
+                    part = crop[:, x0:x1]
+                    rows = np.flatnonzero(part.any(axis=1))
+                    if len(rows) == 0:
+                        continue
+                    work_boxes.append((x + x0, y + rows[0], x1 - x0, rows[-1] - rows[0] + 1))
+                    crops.append(part[rows[0]:rows[-1] + 1])
+                    groups.append(group)
+                    options.append(option)
+        if not crops:
+            return Candidates.empty(scale, dark)
+        frame_boxes = np.round(np.array(work_boxes, float) / scale).astype(int)
+        frame_boxes[:, :2] += offset
+        frame_boxes[:, 2:] = np.maximum(frame_boxes[:, 2:], 1)
+        return Candidates(frame_boxes, crops, np.array(groups), np.array(options), scale, dark)
+
+    def _filter(self, boxes, ink, darkness, shape):
+        s = self.s
+        h_img, w_img = shape[:2]
+        x, y, w, h = boxes.T
+        density = ink / np.maximum(w * h, 1)
+        aspect = w / np.maximum(h, 1)
+        keep = (h >= s.min_height) & (h <= s.max_height * h_img)
+        # Wider blobs stay if they may be touching digits that split.MAX_PARTS parts can hold.
+        keep &= (aspect >= s.min_aspect) & (aspect <= s.max_aspect * split.MAX_PARTS)
+        keep &= (density >= s.min_density) & (density <= s.max_density)
+        # A filled blob (a hole punch, a shadow) is denser than any digit but a thin 1.
+        keep &= ~((density > 0.8) & (aspect > 0.45))
+        keep &= darkness >= s.min_contrast
+        if s.drop_border:
+            keep &= (x > 0) & (y > 0) & (x + w < w_img) & (y + h < h_img)
+        if keep.any():
+            typical = np.median(darkness[keep])
+            keep &= darkness >= s.relative_contrast * typical
+        return keep, density
+
+
+def _group_boxes(stats: np.ndarray, member_of: np.ndarray, groups: int) -> np.ndarray:
+    """Union box (x, y, w, h) of each group of components."""
+    x0 = np.full(groups, np.iinfo(np.int64).max)
+    y0 = np.full(groups, np.iinfo(np.int64).max)
+    x1 = np.zeros(groups, np.int64)
+    y1 = np.zeros(groups, np.int64)
+    np.minimum.at(x0, member_of, stats[:, 0])
+    np.minimum.at(y0, member_of, stats[:, 1])
+    np.maximum.at(x1, member_of, stats[:, 0] + stats[:, 2])
+    np.maximum.at(y1, member_of, stats[:, 1] + stats[:, 3])
+    return np.stack([x0, y0, x1 - x0, y1 - y0], axis=1).astype(int)
+
+
+def _crop(dark: np.ndarray, labels: np.ndarray, box, own_labels) -> np.ndarray:
+    """The candidate's own ink (bright on black), other components blanked out."""
+    x, y, w, h = box
+    own = np.isin(labels[y:y + h, x:x + w], own_labels)
+    # Keep the anti-aliased rim of the strokes, not just the thresholded core.
+    own = cv2.dilate(own.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    return np.where(own, dark[y:y + h, x:x + w], 0).astype(np.uint8)

@@ -1,0 +1,79 @@
+"""A bundled model: the int8 .tflite file and its JSON sidecar, checked before use."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+
+from .contract import CONTRACT_VERSION
+from .errors import ModelError
+
+DEFAULT_MODEL = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "models", "digits_int8.tflite")
+REQUIRED_KEYS = ("labels", "input", "output", "contract_version", "sha256")
+
+
+def sidecar_path(model_path: str) -> str:
+    return os.path.splitext(model_path)[0] + ".json"
+
+
+def sha256_of(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    path: str
+    labels: list
+    input_scale: float
+    input_zero_point: int
+    output_scale: float
+    output_zero_point: int
+    contract_version: str
+    sha256: str
+    metadata: dict
+
+
+def read_model_info(model_path: str) -> ModelInfo:
+    """Read and check the sidecar of ``model_path``; raise ModelError naming the problem."""
+    if not os.path.isfile(model_path):
+        raise ModelError(f"model not found: {model_path}")
+    side = sidecar_path(model_path)
+    if not os.path.isfile(side):
+        raise ModelError(f"model sidecar not found: {side} (export writes it beside the .tflite)")
+    try:
+        with open(side, encoding="utf-8") as f:
+            meta = json.load(f)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelError(f"model sidecar {side} is not valid JSON: {exc}") from None
+    if not isinstance(meta, dict):
+        raise ModelError(f"model sidecar {side} must hold a JSON object")
+    missing = [k for k in REQUIRED_KEYS if k not in meta]
+    if missing:
+        raise ModelError(f"model sidecar {side} lacks {', '.join(missing)}")
+    if meta["contract_version"] != CONTRACT_VERSION:
+        raise ModelError(
+            f"model {model_path} was made for preprocessing contract {meta['contract_version']!r}, "
+            f"but this app normalises digits by {CONTRACT_VERSION!r}: re-export the model"
+        )
+    actual = sha256_of(model_path)
+    if actual != meta["sha256"]:
+        raise ModelError(f"model {model_path} does not match its sidecar (sha256 {actual[:12]}… != {str(meta['sha256'])[:12]}…)")
+    try:
+        return ModelInfo(
+            path=model_path,
+            labels=list(meta["labels"]),
+            input_scale=float(meta["input"]["scale"]),
+            input_zero_point=int(meta["input"]["zero_point"]),
+            output_scale=float(meta["output"]["scale"]),
+            output_zero_point=int(meta["output"]["zero_point"]),
+            contract_version=meta["contract_version"],
+            sha256=actual,
+            metadata=meta,
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ModelError(f"model sidecar {side} has a malformed field: {exc}") from None

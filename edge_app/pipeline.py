@@ -1,0 +1,117 @@
+"""The pipeline: source -> locate -> normalise -> classify -> read -> annotate -> sinks.
+
+A frame flows one way through these stages. `Pipeline.process` does the per-frame work;
+`run` drives a source into sinks and is what both replay and live capture call.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import split
+from .classify import Classifier
+from .contract import normalise_digit
+from .frames import Frame
+from .locate import Locator, LocateSettings
+from .read import Reading, read_lines
+
+
+@dataclass
+class FrameResult:
+    frame: Frame
+    boxes: np.ndarray  # (N, 4) every classified candidate
+    digits: np.ndarray  # (N,)
+    confidences: np.ndarray  # (N,)
+    accepted: np.ndarray  # (N,) bool: confident enough to count as a digit
+    readings: list[Reading]
+    ms: dict
+    inputs: np.ndarray = field(repr=False)  # (N, 28, 28) normalised digits
+    probabilities: np.ndarray = field(repr=False)  # (N, 10)
+
+    def log_record(self) -> dict:
+        """One line of the JSON-lines log."""
+        detections, rejected = [], []
+        for box, digit, conf, ok in zip(self.boxes.tolist(), self.digits.tolist(), self.confidences.tolist(), self.accepted.tolist()):
+            if ok:
+                detections.append({"box": box, "digit": int(digit), "confidence": round(float(conf), 4)})
+            else:
+                rejected.append({"box": box, "confidence": round(float(conf), 4)})
+        return {
+            "source": self.frame.source,
+            "frame": self.frame.index,
+            "t": self.frame.timestamp,
+            "detections": detections,
+            "rejected": rejected,
+            "readings": [{"text": r.text, "box": list(r.box)} for r in self.readings],
+            "ms": {k: round(v, 2) for k, v in self.ms.items()},
+        }
+
+
+class Pipeline:
+    def __init__(self, classifier: Classifier, locate: LocateSettings = LocateSettings(), min_confidence: float = 0.6):
+        self.classifier = classifier
+        self.locator = Locator(locate)
+        self.min_confidence = min_confidence
+
+    def process(self, frame: Frame) -> FrameResult:
+        ms = {}
+        t0 = time.perf_counter()
+        candidates = self.locator.locate(frame.image)
+        t1 = time.perf_counter()
+        inputs = np.stack([normalise_digit(c, ink="light") for c in candidates.crops]) if candidates.crops else np.zeros((0, 28, 28), np.uint8)
+        t2 = time.perf_counter()
+        predictions = self.classifier.predict(inputs)
+        t3 = time.perf_counter()
+        chosen = split.choose(candidates.groups, candidates.options, predictions.confidences)
+        boxes, inputs = candidates.boxes[chosen], inputs[chosen]
+        probabilities = predictions.probabilities[chosen]
+        confidences = probabilities.max(axis=1)
+        digits = probabilities.argmax(axis=1)
+        accepted = confidences >= self.min_confidence
+        # An empty 28x28 means the contract found no ink: never a digit.
+        accepted &= inputs.reshape(len(inputs), 28 * 28).any(axis=1)
+        readings = read_lines(boxes[accepted], digits[accepted])
+        index = np.flatnonzero(accepted)
+        readings = [Reading(r.text, r.box, tuple(int(index[m]) for m in r.members)) for r in readings]
+        t4 = time.perf_counter()
+        ms.update(locate=(t1 - t0) * 1e3, normalise=(t2 - t1) * 1e3, classify=(t3 - t2) * 1e3, read=(t4 - t3) * 1e3)
+        return FrameResult(frame, boxes, digits, confidences, accepted, readings, ms, inputs, probabilities)
+
+
+@dataclass
+class RunStats:
+    frames: int = 0
+    digits: int = 0
+    readings: int = 0
+    seconds: float = 0.0
+
+    @property
+    def fps(self) -> float:
+        return self.frames / self.seconds if self.seconds > 0 else 0.0
+
+
+def run(source, pipeline: Pipeline, sinks: list, annotate=None, on_frame=None, should_stop=lambda: False) -> RunStats:
+    """Drive every frame of ``source`` through ``pipeline`` into ``sinks``."""
+    stats = RunStats()
+    start = time.perf_counter()
+    for frame in source.frames():
+        if should_stop():
+            break
+        result = pipeline.process(frame)
+        stats.frames += 1
+        stats.digits += int(result.accepted.sum())
+        stats.readings += len(result.readings)
+        stats.seconds = time.perf_counter() - start
+        picture = None
+        if annotate is not None and any(getattr(s, "needs_picture", False) for s in sinks):
+            t = time.perf_counter()
+            picture = annotate(result, fps=stats.fps)
+            result.ms["annotate"] = (time.perf_counter() - t) * 1e3
+        for sink in sinks:
+            sink.write(result, picture)
+        if on_frame is not None:
+            on_frame(result)
+    stats.seconds = time.perf_counter() - start
+    return stats

@@ -1,0 +1,66 @@
+"""Group classified digits into readings: numbers along text lines, lines top to bottom."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Reading:
+    text: str
+    box: tuple  # x, y, w, h
+    members: tuple  # indices of the detections, left to right
+
+
+# A digit joins a line when its vertical centre is within this share of the line's
+# digit height; a gap wider than GAP_SHARE of that height starts a new number.
+LINE_SHARE = 0.5
+GAP_SHARE = 0.75
+
+
+def read_lines(boxes: np.ndarray, digits: np.ndarray) -> list[Reading]:
+    """boxes (N, 4) x, y, w, h; digits (N,). Returns readings in reading order."""
+    if len(boxes) == 0:
+        return []
+    boxes = np.asarray(boxes, float)
+    centre_y = boxes[:, 1] + boxes[:, 3] / 2
+    lines: list[list[int]] = []
+    line_centre: list[float] = []
+    line_height: list[float] = []
+    for i in np.argsort(centre_y, kind="stable"):
+        match = None
+        for k in range(len(lines)):
+            if abs(centre_y[i] - line_centre[k]) <= LINE_SHARE * max(line_height[k], boxes[i, 3]):
+                match = k
+                break
+        if match is None:
+            lines.append([int(i)])
+            line_centre.append(centre_y[i])
+            line_height.append(boxes[i, 3])
+        else:
+            lines[match].append(int(i))
+            members = lines[match]
+            line_centre[match] = float(np.mean(centre_y[members]))
+            line_height[match] = float(np.median(boxes[members, 3]))
+    readings = []
+    for k in np.argsort(line_centre, kind="stable"):
+        members = sorted(lines[k], key=lambda i: boxes[i, 0])
+        height = line_height[k]
+        number = [members[0]]
+        for prev, cur in zip(members, members[1:]):
+            gap = boxes[cur, 0] - (boxes[prev, 0] + boxes[prev, 2])
+            if gap > GAP_SHARE * height:
+                readings.append(_reading(number, boxes, digits))
+                number = []
+            number.append(cur)
+        readings.append(_reading(number, boxes, digits))
+    return readings
+
+
+def _reading(members, boxes, digits) -> Reading:
+    sel = boxes[members]
+    x0, y0 = sel[:, 0].min(), sel[:, 1].min()
+    x1, y1 = (sel[:, 0] + sel[:, 2]).max(), (sel[:, 1] + sel[:, 3]).max()
+    text = "".join(str(int(digits[i])) for i in members)
+    return Reading(text=text, box=(int(x0), int(y0), int(x1 - x0), int(y1 - y0)), members=tuple(members))

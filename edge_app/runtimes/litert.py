@@ -1,0 +1,14 @@
+"""LiteRT (pip install ai-edge-litert), the successor of tflite-runtime."""
+import importlib.util
+
+NAME = "litert"
+
+
+def installed() -> bool:
+    return importlib.util.find_spec("ai_edge_litert") is not None
+
+
+def open(model_path: str, num_threads: int | None):
+    from ai_edge_litert.interpreter import Interpreter
+
+    return Interpreter(model_path=model_path, num_threads=num_threads)

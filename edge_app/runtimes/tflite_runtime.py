@@ -1,0 +1,14 @@
+"""tflite-runtime, the older standalone interpreter (needs numpy<2)."""
+import importlib.util
+
+NAME = "tflite_runtime"
+
+
+def installed() -> bool:
+    return importlib.util.find_spec("tflite_runtime") is not None
+
+
+def open(model_path: str, num_threads: int | None):
+    from tflite_runtime.interpreter import Interpreter
+
+    return Interpreter(model_path=model_path, num_threads=num_threads)

@@ -1,0 +1,1 @@
+"""Where results go: each sink takes (FrameResult, annotated picture or None) per frame."""

@@ -1,0 +1,59 @@
+"""Touching digits: propose column splits of a wide blob; the classifier picks the best.
+
+A blob much wider than one digit is cut at its thinnest columns into 2, 3 or 4 parts.
+Every reading of it (whole, or k parts) is classified in the frame's one batch, and
+the reading whose parts are most confidently digits wins.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+SPLIT_FROM_ASPECT = 1.0  # width / height above which a blob may hold several digits
+MAX_PARTS = 4
+PART_MIN_WIDTH = 0.18  # of the blob's height: thinner slices are not digits
+SEARCH = 0.3  # a cut may move this share of a part's width to find the thinnest column
+# Each extra part must earn its keep: a split is chosen only if its mean log-confidence
+# beats the whole blob's by this much per extra part.
+PART_PENALTY = 0.05
+
+
+def propose(crop: np.ndarray) -> list[list[tuple[int, int]]]:
+    """Column ranges [(x0, x1), ...] for each way of splitting ``crop`` (ink bright)."""
+    h, w = crop.shape
+    if w < SPLIT_FROM_ASPECT * h:
+        return []
+    ink_per_column = (crop > 0).sum(axis=0).astype(float)
+    options = []
+    for parts in range(2, MAX_PARTS + 1):
+        if w / parts < PART_MIN_WIDTH * h * 1.5:
+            break
+        cuts = [0]
+        for j in range(1, parts):
+            ideal = j * w / parts
+            reach = SEARCH * w / parts
+            lo, hi = int(max(cuts[-1] + 1, ideal - reach)), int(min(w - 1, ideal + reach))
+            if hi <= lo:
+                break
+            cuts.append(lo + int(np.argmin(ink_per_column[lo:hi])))
+        else:
+            cuts.append(w)
+            spans = list(zip(cuts[:-1], cuts[1:]))
+            if all(x1 - x0 >= PART_MIN_WIDTH * h for x0, x1 in spans):
+                options.append(spans)
+    return options
+
+
+def choose(groups: np.ndarray, options: np.ndarray, confidences: np.ndarray) -> np.ndarray:
+    """Boolean mask of the candidates in the winning option of each group."""
+    keep = np.zeros(len(groups), bool)
+    plausibility = np.log(np.maximum(confidences, 1e-6))
+    for g in np.unique(groups):
+        members = np.flatnonzero(groups == g)
+        best, best_score = None, -np.inf
+        for option in np.unique(options[members]):
+            chosen = members[options[members] == option]
+            score = float(np.mean(plausibility[chosen])) - PART_PENALTY * (len(chosen) - 1)
+            if score > best_score + 1e-9:
+                best, best_score = chosen, score
+        keep[best] = True
+    return keep
