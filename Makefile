@@ -30,10 +30,12 @@ test: $(STAMP)
 # Re-train and re-export the bundled model (about 10 minutes on 2 cores; seeded).
 bundle-model: $(STAMP)
 	$(VENV)/bin/trainer export --data $(MNIST) --epochs 15 --seed 1234 --out models/digits_int8.tflite --out-dir build/train
+	cp build/train/model.keras models/digits_float.keras
 	cp build/train/training_curves.png models/training_curves.png
 
 bench: $(STAMP)
 	$(PY) bench/bench_model.py --data $(MNIST)
+	$(PY) bench/bench_pipeline.py
 
 clean:
 	rm -rf build .pytest_cache

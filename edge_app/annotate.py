@@ -23,16 +23,20 @@ def _label(img, text, org, colour, scale):
 
 def annotate(result, fps: float = 0.0, show_inputs: bool = False, show_probabilities: bool = False, status: str = "") -> np.ndarray:
     """A BGR picture of the frame with the overlay drawn on it."""
-    img = to_bgr(result.frame.image).copy()
+    frame = result.frame
+    img = to_bgr(frame.display if frame.display is not None else frame.image).copy()
     h, w = img.shape[:2]
+    # Boxes are in the processed frame's pixels; map them onto the picture drawn on.
+    sy = h / frame.image.shape[0]
+    sx = w / frame.image.shape[1]
     scale = max(0.4, min(h, w) / 900)
     for i, (box, digit, conf, ok) in enumerate(zip(result.boxes, result.digits, result.confidences, result.accepted)):
-        x, y, bw, bh = (int(v) for v in box)
+        x, y, bw, bh = (int(round(v * f)) for v, f in zip(box, (sx, sy, sx, sy)))
         colour = GREEN if ok else GREY
         cv2.rectangle(img, (x, y), (x + bw, y + bh), colour, max(1, int(scale * 2)))
         _label(img, f"{digit} {conf:.2f}" if ok else f"? {conf:.2f}", (x, y - 3), colour, scale * 0.8)
     for reading in result.readings:
-        x, y, bw, bh = reading.box
+        x, y, bw, bh = (int(round(v * f)) for v, f in zip(reading.box, (sx, sy, sx, sy)))
         _label(img, reading.text, (x, y + bh + int(28 * scale)), AMBER, scale * 1.1)
     stage_ms = " ".join(f"{k} {v:.1f}" for k, v in result.ms.items())
     lines = [f"{fps:.1f} fps | ms: {stage_ms}", "readings: " + (" ".join(r.text for r in result.readings) or "-")]

@@ -41,7 +41,6 @@ class Classifier:
         self.info = info
         try:
             self.interpreter, self.runtime = open_interpreter(info.path, num_threads, runtime)
-            self.interpreter.allocate_tensors()
         except ValueError as exc:  # the interpreters say ValueError for a file that is no model
             raise ModelError(f"model {info.path} cannot be loaded: {str(exc).splitlines()[0]}") from None
         self._input = self.interpreter.get_input_details()[0]

@@ -172,18 +172,30 @@ def replay(input_path, out, show, jsonl, quiet, **options):
 @click.option("--headless", is_flag=True, help="No window, even where a display exists.")
 @click.option("--out", default=None, help="Annotated video file to record.")
 @click.option("--record", default=None, help="Also record the raw frames losslessly (.avi) for an exact replay.")
+@click.option("--serve", default=None, help="Serve a browser preview on HOST:PORT (e.g. 127.0.0.1:8080).")
+@click.option("--token", default=None, envvar="PI_DIGITS_TOKEN", help="Required to serve beyond loopback [env PI_DIGITS_TOKEN].")
+@click.option("--loop", is_flag=True, help="With a video file as the source: play it over and over.")
 @click.option("--width", type=click.IntRange(16), default=None)
 @click.option("--height", type=click.IntRange(16), default=None)
 @pipeline_options
-def run_live(source_spec, headless, out, record, width, height, jsonl, quiet, **options):
+def run_live(source_spec, headless, out, record, serve, token, loop, width, height, jsonl, quiet, **options):
     """Read digits live from a camera with the same pipeline as replay."""
     from .sinks.jsonl import JsonlSink
     from .sinks.video import RawRecorder, VideoSink
     from .sources import open_live
 
+    from .sources.resilient import ResilientSource
+
     settings = _settings(**options)
     pipeline = _build_pipeline(settings)
-    source = open_live(source_spec, width, height)
+    if source_spec.startswith("usb:") or source_spec == "picamera2":
+        source = ResilientSource(lambda: open_live(source_spec, width, height))
+    elif loop:
+        from .sources.looping import LoopingSource
+
+        source = LoopingSource(lambda: open_live(source_spec, width, height))
+    else:
+        source = open_live(source_spec, width, height)
     sinks, outputs = [], []
     if record:
         sinks.append(RawRecorder(record, source.fps))
@@ -194,6 +206,13 @@ def run_live(source_spec, headless, out, record, width, height, jsonl, quiet, **
     if out:
         sinks.append(VideoSink(out, source.fps))
         outputs.append(out)
+    if serve:
+        from .serve import PreviewServer, ServeSink, parse_address
+
+        host, port = parse_address(serve)
+        server = PreviewServer(host, port, token, pipeline.classifier.info.sha256)
+        click.echo(f"preview on http://{serve}/", err=True)
+        sinks.append(ServeSink(server, source))
     stats = _drive(source, pipeline, settings, sinks, show=not headless, quiet=True, label="run")
     _summary(stats, source, outputs)
 

@@ -39,7 +39,9 @@ def ink_to_bright(crop: np.ndarray, ink: str = "auto") -> np.ndarray:
         raise ValueError(f"ink must be one of {INK_MODES}, not {ink!r}")
     if ink == "auto":
         border = np.concatenate([crop[0], crop[-1], crop[:, 0], crop[:, -1]])
-        ink = "dark" if np.median(border) >= np.median(crop) else "light"
+        # The paper dominates the border: it is light when the border sits in the
+        # upper half of the crop's range.
+        ink = "dark" if np.median(border) * 2 >= int(crop.min()) + int(crop.max()) else "light"
     return cv2.bitwise_not(crop) if ink == "dark" else crop
 
 

@@ -12,3 +12,6 @@ class Frame:
     index: int  # position in its source, from 0
     timestamp: float  # seconds: position in a video, wall-clock offset for cameras
     source: str  # file path or camera uri, as written in the log
+    # A larger picture of the same moment to draw the overlay on (the Pi camera's main
+    # stream, while the pipeline reads its small lores stream); None: draw on ``image``.
+    display: np.ndarray | None = None

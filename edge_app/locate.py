@@ -108,23 +108,19 @@ def ink_darkness(bgr: np.ndarray, light_ink: bool = False) -> np.ndarray:
     return cv2.multiply(darkest, gain, dtype=cv2.CV_8U)
 
 
-def ink_mask(dark: np.ndarray, s: LocateSettings) -> np.ndarray:
+def ink_levels(dark: np.ndarray, s: LocateSettings) -> tuple[float, float]:
+    """(low, high) darkness thresholds. A stroke is the pixels above low that are
+    connected to at least one pixel above high (hysteresis): faint pencil and thin
+    ballpoint stay whole, while paper texture that never gets dark is dropped."""
     sample = dark[::4, ::4]
     if s.threshold == "otsu":
         level, _ = cv2.threshold(sample, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-        high = low = max(level, s.min_contrast * 0.5)
-    else:
-        median = float(np.median(sample))
-        sigma = 1.4826 * float(np.median(np.abs(sample - median))) + 1.0
-        low = max(median + s.noise_sigmas * sigma, s.min_contrast * 0.5)
-        high = max(low * 1.6, s.min_contrast)
-    strong = (dark >= high).astype(np.uint8)
-    weak = (dark >= low).astype(np.uint8)
-    count, labels = cv2.connectedComponents(weak, connectivity=8)
-    keep = np.zeros(count, bool)
-    keep[np.unique(labels[strong > 0])] = True
-    keep[0] = False
-    return keep[labels].astype(np.uint8) * 255
+        level = max(level, s.min_contrast * 0.5)
+        return level, level
+    median = float(np.median(sample))
+    sigma = 1.4826 * float(np.median(np.abs(sample - median))) + 1.0
+    low = max(median + s.noise_sigmas * sigma, s.min_contrast * 0.5)
+    return low, max(low * 1.6, s.min_contrast)
 
 
 def remove_lines(mask: np.ndarray) -> np.ndarray:
@@ -181,24 +177,26 @@ class Locator:
         if work.shape[0] < 8 or work.shape[1] < 8:
             return Candidates.empty(scale)
         dark = ink_darkness(work, light_ink=s.ink == "light")
-        mask = remove_lines(ink_mask(dark, s))
+        low, high = ink_levels(dark, s)
+        mask = remove_lines(cv2.compare(dark, low, cv2.CMP_GE))
         count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        inked = mask > 0
+        ink_labels, ink_darkness_values = labels[inked], dark[inked]
+        has_strong = np.bincount(ink_labels[ink_darkness_values >= high], minlength=count)[1:] > 0
         stats = stats[1:]
-        if len(stats) == 0:
-            return Candidates.empty(scale, dark)
         # Specks cannot be digits nor parts worth joining.
-        alive = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] >= max(4, (s.min_height // 6) ** 2))
+        alive = np.flatnonzero((stats[:, cv2.CC_STAT_AREA] >= max(4, (s.min_height // 6) ** 2)) & has_strong)
         if len(alive) == 0:
             return Candidates.empty(scale, dark)
         group = join_pieces(stats[alive])
         roots, member_of = np.unique(group, return_inverse=True)
         boxes = _group_boxes(stats[alive], member_of, len(roots))
-        inked = mask > 0
-        darkness_sum = np.bincount(labels[inked], weights=dark[inked], minlength=count)[1:][alive]
+        darkness_sum = np.bincount(ink_labels, weights=ink_darkness_values, minlength=count)[1:][alive]
         area = stats[alive, cv2.CC_STAT_AREA].astype(float)
         ink = np.bincount(member_of, weights=area, minlength=len(roots))
         darkness = np.bincount(member_of, weights=darkness_sum, minlength=len(roots)) / np.maximum(ink, 1)
         keep, density = self._filter(boxes, ink, darkness, work.shape)
+        keep &= ~in_words(boxes, keep)
         order = np.argsort(-(darkness[keep] * density[keep].clip(0.1) * boxes[keep, 3]))[: s.max_candidates]
         chosen = np.flatnonzero(keep)[order]
         work_boxes, crops, groups, options = [], [], [], []
@@ -245,6 +243,30 @@ class Locator:
         return keep, density
 
 
+def in_words(boxes: np.ndarray, keep: np.ndarray, gap_share: float = 0.35, min_height_share: float = 0.3) -> np.ndarray:
+    """Candidates with letter-sized ink beside them that is not itself a candidate.
+
+    In print and handwriting alike, a letter that passes for a digit (l, g, O) stands
+    within a letter's spacing of others too small or too odd to be digits (x-height
+    letters, punctuation joined strokes). A digit in a number has digits beside it, and
+    those are candidates too.
+    """
+    result = np.zeros(len(boxes), bool)
+    idx = np.flatnonzero(keep)
+    others = np.flatnonzero(~keep)
+    if len(idx) == 0 or len(others) == 0:
+        return result
+    b = boxes.astype(float)
+    ki, ko = b[idx], b[others]
+    centre_y = ko[:, 1] + ko[:, 3] / 2
+    same_line = (centre_y[None] > ki[:, 1, None]) & (centre_y[None] < (ki[:, 1] + ki[:, 3])[:, None])
+    big_enough = ko[:, 3][None] >= min_height_share * ki[:, 3, None]
+    gap = np.maximum(ko[:, 0][None] - (ki[:, 0] + ki[:, 2])[:, None], ki[:, 0, None] - (ko[:, 0] + ko[:, 2])[None])
+    near = gap <= gap_share * ki[:, 3, None]
+    result[idx] = (same_line & big_enough & near).any(axis=1)
+    return result
+
+
 def _group_boxes(stats: np.ndarray, member_of: np.ndarray, groups: int) -> np.ndarray:
     """Union box (x, y, w, h) of each group of components."""
     x0 = np.full(groups, np.iinfo(np.int64).max)
@@ -261,7 +283,8 @@ def _group_boxes(stats: np.ndarray, member_of: np.ndarray, groups: int) -> np.nd
 def _crop(dark: np.ndarray, labels: np.ndarray, box, own_labels) -> np.ndarray:
     """The candidate's own ink (bright on black), other components blanked out."""
     x, y, w, h = box
-    own = np.isin(labels[y:y + h, x:x + w], own_labels)
+    region = labels[y:y + h, x:x + w]
+    own = region == own_labels[0] if len(own_labels) == 1 else np.isin(region, own_labels)
     # Keep the anti-aliased rim of the strokes, not just the thresholded core.
     own = cv2.dilate(own.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
     return np.where(own, dark[y:y + h, x:x + w], 0).astype(np.uint8)

@@ -15,7 +15,7 @@ from .classify import Classifier
 from .contract import normalise_digit
 from .frames import Frame
 from .locate import Locator, LocateSettings
-from .read import Reading, read_lines
+from .read import Reading, read_lines, reject_text_lines
 
 
 @dataclass
@@ -72,6 +72,7 @@ class Pipeline:
         accepted = confidences >= self.min_confidence
         # An empty 28x28 means the contract found no ink: never a digit.
         accepted &= inputs.reshape(len(inputs), 28 * 28).any(axis=1)
+        accepted = reject_text_lines(boxes, accepted)
         readings = read_lines(boxes[accepted], digits[accepted])
         index = np.flatnonzero(accepted)
         readings = [Reading(r.text, r.box, tuple(int(index[m]) for m in r.members)) for r in readings]

@@ -19,7 +19,7 @@ LINE_SHARE = 0.5
 GAP_SHARE = 0.75
 
 
-def read_lines(boxes: np.ndarray, digits: np.ndarray) -> list[Reading]:
+def read_lines(boxes: np.ndarray, digits: np.ndarray, gap_share: float = GAP_SHARE) -> list[Reading]:
     """boxes (N, 4) x, y, w, h; digits (N,). Returns readings in reading order."""
     if len(boxes) == 0:
         return []
@@ -50,12 +50,45 @@ def read_lines(boxes: np.ndarray, digits: np.ndarray) -> list[Reading]:
         number = [members[0]]
         for prev, cur in zip(members, members[1:]):
             gap = boxes[cur, 0] - (boxes[prev, 0] + boxes[prev, 2])
-            if gap > GAP_SHARE * height:
+            if gap > gap_share * height:
                 readings.append(_reading(number, boxes, digits))
                 number = []
             number.append(cur)
         readings.append(_reading(number, boxes, digits))
     return readings
+
+
+def _lines(boxes: np.ndarray) -> list[list[int]]:
+    return [list(r.members) for r in read_lines(boxes, np.zeros(len(boxes), int), gap_share=np.inf)]
+
+
+def reject_text_lines(boxes: np.ndarray, accepted: np.ndarray, touch_share: float = 0.35) -> np.ndarray:
+    """Un-accept digits written inside words.
+
+    A letter that looks like a digit (l, o, q, S) sits right next to letters the model
+    rejects, within a word's letter spacing; a digit of a number sits next to digits.
+    So an accepted candidate with a rejected one adjacent on its line (a gap under
+    ``touch_share`` of their height) is taken for a letter, and the words it joins
+    spread the verdict along the line. A rejected candidate that is not adjacent (a
+    stray mark a digit-width away) changes nothing.
+    """
+    boxes = np.asarray(boxes, float)
+    verdict = accepted.copy()
+    for members in _lines(boxes):
+        order = sorted(members, key=lambda i: boxes[i, 0])
+        word = [order[0]]
+        words = []
+        for prev, cur in zip(order, order[1:]):
+            gap = boxes[cur, 0] - (boxes[prev, 0] + boxes[prev, 2])
+            if gap > touch_share * max(boxes[prev, 3], boxes[cur, 3]):
+                words.append(word)
+                word = []
+            word.append(cur)
+        words.append(word)
+        for word in words:
+            if len(word) > 1 and not accepted[word].all():
+                verdict[word] = False
+    return verdict
 
 
 def _reading(members, boxes, digits) -> Reading:

@@ -11,6 +11,7 @@ from edge_app.fsutil import write_text_atomic
 
 from .augment import AugmentConfig, augment_batch
 from .data import Mnist
+from .negatives import negatives
 from .network import build_model
 
 
@@ -21,6 +22,7 @@ class TrainConfig:
     learning_rate: float = 1e-3
     seed: int = 1234
     augment: bool = True
+    negatives: float = 0.1  # non-digits per training digit, trained towards 'unsure'
     dropout: float = 0.25
     validation: int = 5000
     limit: int | None = None
@@ -31,6 +33,12 @@ class TrainConfig:
 def as_float(images: np.ndarray) -> np.ndarray:
     """The float model's input: pixel / 255, shape (N, 28, 28, 1)."""
     return (images.astype(np.float32) / 255.0)[..., None]
+
+
+def targets(labels: np.ndarray, negatives: int) -> np.ndarray:
+    """One-hot rows for the digits, then uniform rows for the non-digits."""
+    onehot = np.eye(10, dtype=np.float32)[labels]
+    return np.concatenate([onehot, np.full((negatives, 10), 0.1, np.float32)])
 
 
 def seed_everything(seed: int) -> None:
@@ -62,17 +70,21 @@ def train(data: Mnist, cfg: TrainConfig, out_dir: str):
     schedule = keras.optimizers.schedules.CosineDecay(cfg.learning_rate, decay_steps=max(steps, 1), alpha=0.02)
     model.compile(
         optimizer=keras.optimizers.Adam(schedule),
-        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-        metrics=["accuracy"],
+        loss=keras.losses.CategoricalCrossentropy(from_logits=True),
+        metrics=[keras.metrics.CategoricalAccuracy(name="accuracy")],
     )
+    if validation:
+        validation = (validation[0], targets(validation[1], 0))
     augment_cfg = AugmentConfig(**cfg.augmentation)
     history: dict = {}
     for epoch in range(cfg.epochs):
         # A fresh augmented copy each epoch, seeded by (seed, epoch): reproducible and
         # independent of how Keras schedules its batches.
         images = augment_batch(x_train, (cfg.seed, epoch), augment_cfg) if cfg.augment else x_train
+        extra = negatives(int(cfg.negatives * len(x_train)), x_train, (cfg.seed, epoch, 1)) if cfg.negatives else images[:0]
         result = model.fit(
-            as_float(images), y_train, batch_size=cfg.batch_size, epochs=epoch + 1, initial_epoch=epoch,
+            as_float(np.concatenate([images, extra])), targets(y_train, len(extra)),
+            batch_size=cfg.batch_size, epochs=epoch + 1, initial_epoch=epoch,
             validation_data=validation, shuffle=True, verbose=1,
         )
         for key, values in result.history.items():

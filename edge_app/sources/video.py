@@ -4,7 +4,12 @@ from __future__ import annotations
 import os
 from typing import Iterator
 
-import cv2
+# FFmpeg's own complaints about a broken file ("moov atom not found") would come on top
+# of the one-line error this module gives; a user may still turn them on.
+os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
+os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
+
+import cv2  # noqa: E402  (after the log settings it reads)
 
 from ..errors import SourceError
 from ..frames import Frame

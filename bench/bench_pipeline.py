@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""Pipeline speed on the 640x480 sample video: fps, ms per stage, median and worst
+frame; batched vs one-invoke-per-crop classification in the same run; peak memory of
+`edge-app replay`. Ratios within this run are the figures to compare.
+
+    python bench/bench_pipeline.py [--video samples/sample.mp4] [--passes 3]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+from edge_app.classify import Classifier  # noqa: E402
+from edge_app.pipeline import Pipeline  # noqa: E402
+from edge_app.sources import open_replay  # noqa: E402
+
+
+def frames_of(path):
+    source = open_replay(path)
+    frames = list(source.frames())
+    source.close()
+    return frames
+
+
+def run_pass(pipeline, frames, one_by_one=False):
+    classifier = pipeline.classifier
+    if one_by_one:
+        pipeline.classifier = type("OneByOne", (), {"predict": classifier.predict_one_by_one})()
+    totals, stages, candidates = [], [], []
+    try:
+        for frame in frames:
+            t = time.perf_counter()
+            result = pipeline.process(frame)
+            totals.append((time.perf_counter() - t) * 1e3)
+            stages.append(result.ms)
+            candidates.append(len(result.boxes))
+    finally:
+        pipeline.classifier = classifier
+    return np.array(totals), stages, candidates
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--video", default=os.path.join(ROOT, "samples", "sample.mp4"))
+    ap.add_argument("--model", default=os.path.join(ROOT, "models", "digits_int8.tflite"))
+    ap.add_argument("--passes", type=int, default=3)
+    a = ap.parse_args()
+    frames = frames_of(a.video)
+    h, w = frames[0].image.shape[:2]
+    pipeline = Pipeline(Classifier.from_path(a.model))
+    run_pass(pipeline, frames[:3])  # warm-up
+    batched = [run_pass(pipeline, frames) for _ in range(a.passes)]
+    single = [run_pass(pipeline, frames, one_by_one=True) for _ in range(a.passes)]
+    total = np.concatenate([b[0] for b in batched])
+    stages = [s for b in batched for s in b[1]]
+    per_frame_digits = np.mean(batched[0][2])
+    print(f"{len(frames)} frames of {w}x{h}, {a.passes} passes, {per_frame_digits:.1f} classified crops per frame")
+    print(f"whole pipeline, batched:    median {np.median(total):6.2f} ms  worst {total.max():6.2f} ms  -> {1000 / np.median(total):5.1f} fps")
+    one = np.concatenate([s[0] for s in single])
+    print(f"whole pipeline, one-by-one: median {np.median(one):6.2f} ms  worst {one.max():6.2f} ms  -> {1000 / np.median(one):5.1f} fps")
+    for key in stages[0]:
+        values = [s[key] for s in stages]
+        print(f"  {key:10s} median {np.median(values):6.2f} ms")
+    b_cls = np.median([s["classify"] for b in batched for s in b[1]])
+    s_cls = np.median([s["classify"] for b in single for s in b[1]])
+    print(f"classify: batched {b_cls:.2f} ms vs one invoke per crop {s_cls:.2f} ms ({s_cls / b_cls:.1f}x)")
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    subprocess.run([os.path.join(os.path.dirname(sys.executable), "edge-app"), "replay", a.video, "--quiet"],
+                   check=True, capture_output=True)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(f"peak memory of `edge-app replay`: {max(peak, before) / 1024:.0f} MiB (max resident set size)")
+
+
+if __name__ == "__main__":
+    main()

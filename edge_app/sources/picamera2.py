@@ -1,0 +1,123 @@
+"""The Raspberry Pi camera through picamera2 (from Raspberry Pi OS's apt, never pip).
+
+Two streams: ``main`` (e.g. 1280x720, XBGR8888) for the preview and recordings, and
+``lores`` (640x480 by default) for the pipeline. On a Pi 4 the lores stream must be
+YUV420; its Y plane is the greyscale frame the pipeline reads, taken row by row within
+the stream's stride because rows may be padded beyond the width. A grabber thread keeps
+only the newest request, so the pipeline never works on stale frames; frames it skipped
+are counted in ``dropped``.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from typing import Callable, Iterator
+
+import numpy as np
+
+from ..errors import SourceError
+from ..frames import Frame
+
+
+def _picamera2_class():
+    try:
+        from picamera2 import Picamera2
+    except ImportError:
+        raise SourceError(
+            "picamera2 is not installed: on Raspberry Pi OS run 'sudo apt install python3-picamera2' and use a "
+            "virtual environment made with --system-site-packages (deploy/install.sh does both)"
+        ) from None
+    return Picamera2
+
+
+def y_plane(yuv420: np.ndarray, width: int, height: int) -> np.ndarray:
+    """The luminance plane of a picamera2 YUV420 array of shape (height * 3 / 2, stride)."""
+    if yuv420.ndim != 2 or yuv420.shape[0] < height or yuv420.shape[1] < width:
+        raise SourceError(f"lores frame of shape {yuv420.shape} does not hold a {width}x{height} Y plane")
+    return np.ascontiguousarray(yuv420[:height, :width])
+
+
+class PiCameraSource:
+    def __init__(self, main_size=(1280, 720), lores_size=(640, 480), camera_factory: Callable | None = None, preview: bool = False):
+        factory = camera_factory or _picamera2_class()
+        self.uri = "picamera2"
+        self.total = None
+        self.dropped = 0
+        self.captured = 0
+        try:
+            self.camera = factory()
+            config = self.camera.create_video_configuration(
+                main={"size": tuple(main_size), "format": "XBGR8888"},
+                lores={"size": tuple(lores_size), "format": "YUV420"},
+                buffer_count=4,
+            )
+            self.camera.configure(config)
+            lores = self.camera.stream_configuration("lores")
+            main = self.camera.stream_configuration("main")
+            # The camera may round sizes (alignment); use what it actually configured.
+            self.lores_size = tuple(lores["size"])
+            self.main_size = tuple(main["size"])
+            self.stride = int(lores["stride"])
+            self.camera.start(show_preview=preview)
+        except SourceError:
+            raise
+        except (RuntimeError, OSError, IndexError) as exc:
+            raise SourceError(f"cannot start the Pi camera: {exc}") from None
+        controls = config.get("controls", {}) if isinstance(config, dict) else {}
+        frame_duration = controls.get("FrameDurationLimits", (33333, 33333))[0]
+        self.fps = 1e6 / frame_duration if frame_duration else 30.0
+        self._latest = None
+        self._error: Exception | None = None
+        self._condition = threading.Condition()
+        self._running = True
+        self._start = time.monotonic()
+        self._thread = threading.Thread(target=self._grab, name="picamera2-grabber", daemon=True)
+        self._thread.start()
+
+    def _grab(self) -> None:
+        width, height = self.lores_size
+        while self._running:
+            try:
+                request = self.camera.capture_request()
+                try:
+                    grey = y_plane(request.make_array("lores"), width, height)
+                    main = np.ascontiguousarray(request.make_array("main")[..., :3])
+                finally:
+                    request.release()
+            except Exception as exc:  # whatever the camera raises ends this source; the caller reopens it
+                with self._condition:
+                    self._error = exc
+                    self._condition.notify_all()
+                return
+            with self._condition:
+                self.captured += 1
+                if self._latest is not None:
+                    self.dropped += 1
+                self._latest = (grey, main, time.monotonic() - self._start)
+                self._condition.notify()
+
+    def frames(self) -> Iterator[Frame]:
+        index = 0
+        while self._running:
+            with self._condition:
+                while self._latest is None and self._error is None and self._running:
+                    self._condition.wait(timeout=1.0)
+                if self._latest is None:
+                    if self._error is not None:
+                        raise SourceError(f"the Pi camera failed: {self._error}")
+                    break
+                grey, main, t = self._latest
+                self._latest = None
+            yield Frame(image=grey, index=index, timestamp=round(t, 6), source=self.uri, display=main)
+            index += 1
+
+    def close(self) -> None:
+        self._running = False
+        with self._condition:
+            self._condition.notify_all()
+        self._thread.join(timeout=2)
+        for step in (self.camera.stop, self.camera.close):
+            try:
+                step()
+            except RuntimeError:  # already stopped or closed: nothing left to release
+                pass

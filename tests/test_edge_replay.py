@@ -1,0 +1,112 @@
+"""The edge app on the generated sample and on pages without digits, through the CLI."""
+import os
+import subprocess
+import sys
+
+import cv2
+import numpy as np
+import pytest
+
+from edge_app.classify import Classifier
+from edge_app.frames import Frame
+from edge_app.pipeline import Pipeline
+from edge_app.scoring import match
+
+from conftest import BUNDLED_MODEL, ROOT, run_cli
+from helpers import SAMPLE_VIDEO, STILLS, blank_page, noise_frame, printed_text_page, read_log, truth, without_timings
+
+
+def totals(records, truths):
+    counts = {"correct": 0, "found": 0, "spurious": 0, "truth": 0, "detected": 0}
+    readings_right = 0
+    for record, expected in zip(records, truths):
+        for key, value in match(record["detections"], expected["digits"]).items():
+            counts[key] += value
+        readings_right += sorted(r["text"] for r in record["readings"]) == sorted(expected["numbers"])
+    return counts, readings_right
+
+
+@pytest.fixture(scope="module")
+def video_replay(tmp_path_factory):
+    out = tmp_path_factory.mktemp("video")
+    result = run_cli("edge-app", "replay", SAMPLE_VIDEO, "--jsonl", out / "log.jsonl", "--out", out / "annotated.mp4")
+    assert result.returncode == 0, result.stderr
+    return out, result
+
+
+def test_reads_the_sample_video(video_replay):
+    out, result = video_replay
+    records = read_log(out / "log.jsonl")
+    frames = truth()["video"]["frames"]
+    assert len(records) == len(frames) == 40
+    counts, readings_right = totals(records, frames)
+    assert counts["correct"] >= 0.97 * counts["truth"], counts
+    assert counts["spurious"] <= 0.02 * counts["detected"], counts
+    assert readings_right >= 0.8 * len(frames), readings_right
+    assert "40 frames:" in result.stdout and "fps" in result.stdout
+
+
+def test_annotated_video_matches_the_log(video_replay):
+    out, _ = video_replay
+    capture = cv2.VideoCapture(str(out / "annotated.mp4"))
+    count = 0
+    while capture.read()[0]:
+        count += 1
+    assert count == len(read_log(out / "log.jsonl"))
+
+
+def test_reads_the_sample_stills(tmp_path):
+    result = run_cli("edge-app", "replay", STILLS, "--jsonl", tmp_path / "log.jsonl", "--out", tmp_path / "annotated")
+    assert result.returncode == 0, result.stderr
+    records = read_log(tmp_path / "log.jsonl")
+    stills = {s["file"].split("/")[-1]: s for s in truth()["stills"]}
+    assert sorted(os.path.basename(r["source"]) for r in records) == sorted(stills)
+    expected = [stills[os.path.basename(r["source"])] for r in records]
+    counts, readings_right = totals(records, expected)
+    assert counts["correct"] >= 0.97 * counts["truth"], counts
+    assert counts["spurious"] <= 0.02 * counts["detected"], counts
+    assert readings_right >= 0.8 * len(records)
+    assert sorted(os.listdir(tmp_path / "annotated")) == sorted(n.replace(".jpg", ".jpg") for n in stills)
+
+
+def test_two_replays_are_identical_apart_from_timings(tmp_path):
+    for name in ("a", "b"):
+        result = run_cli("edge-app", "replay", STILLS, "--jsonl", tmp_path / f"{name}.jsonl", "--quiet")
+        assert result.returncode == 0, result.stderr
+    assert without_timings(read_log(tmp_path / "a.jsonl")) == without_timings(read_log(tmp_path / "b.jsonl"))
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    return Pipeline(Classifier.from_path(BUNDLED_MODEL))
+
+
+@pytest.mark.parametrize("make_page", [blank_page, printed_text_page, noise_frame])
+def test_pages_without_digits_read_nothing(pipeline, make_page):
+    result = pipeline.process(Frame(make_page(), 0, 0.0, "test"))
+    assert result.accepted.sum() == 0, [(b.tolist(), d, c) for b, d, c in zip(result.boxes[result.accepted], result.digits[result.accepted], result.confidences[result.accepted])]
+    assert result.readings == []
+
+
+def test_light_ink_on_dark_board_with_the_switch(tmp_path):
+    still = cv2.imread(os.path.join(STILLS, "still_0.jpg"))
+    cv2.imwrite(str(tmp_path / "board.png"), 255 - still)
+    normal = run_cli("edge-app", "replay", os.path.join(STILLS, "still_0.jpg"), "--jsonl", tmp_path / "normal.jsonl")
+    inverted = run_cli("edge-app", "replay", tmp_path / "board.png", "--light-ink", "--jsonl", tmp_path / "board.jsonl")
+    assert normal.returncode == inverted.returncode == 0
+    read = lambda p: [r["text"] for r in read_log(p)[0]["readings"]]
+    assert read(tmp_path / "board.jsonl") == read(tmp_path / "normal.jsonl") == [n for n in truth()["stills"][0]["numbers"]]
+
+
+def test_edge_app_never_imports_tensorflow():
+    code = (
+        "import sys; from edge_app.cli import main; from edge_app.classify import Classifier; "
+        "from edge_app.pipeline import Pipeline; from edge_app.frames import Frame; import cv2; "
+        f"p = Pipeline(Classifier.from_path({BUNDLED_MODEL!r})); "
+        f"r = p.process(Frame(cv2.imread({os.path.join(STILLS, 'still_0.jpg')!r}), 0, 0.0, 's')); "
+        "assert r.accepted.sum() > 0; "
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('tensorflow', 'keras', 'tf_keras')]; "
+        "assert not bad, bad; print('clean')"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0 and "clean" in result.stdout, result.stderr

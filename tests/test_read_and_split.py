@@ -1,0 +1,47 @@
+"""Reading order, text-line rejection, and the touching-digit splitter, on constructed cases."""
+import numpy as np
+
+from edge_app import split
+from edge_app.read import read_lines, reject_text_lines
+
+
+def test_numbers_on_lines_left_to_right_top_to_bottom():
+    boxes = np.array([
+        [200, 12, 30, 40], [100, 10, 30, 40], [135, 14, 28, 40],  # "x y" with a gap before 200
+        [100, 100, 30, 42], [132, 98, 30, 40],  # second line
+    ])
+    digits = np.array([9, 4, 2, 7, 1])
+    readings = read_lines(boxes, digits)
+    assert [r.text for r in readings] == ["42", "9", "71"]
+    assert readings[0].box == (100, 10, 63, 44)
+
+
+def test_a_sloping_line_stays_one_line():
+    boxes = np.array([[10 + 40 * i, 100 - 6 * i, 30, 40] for i in range(5)])
+    assert [r.text for r in read_lines(boxes, np.arange(5))] == ["01234"]
+
+
+def test_lines_of_mostly_rejected_candidates_are_text():
+    boxes = np.array([[10 + 30 * i, 10, 25, 30] for i in range(8)] + [[10, 100, 25, 30], [40, 100, 25, 30]])
+    accepted = np.array([True, False, False, True, False, False, False, False, True, True])
+    result = reject_text_lines(boxes, accepted)
+    assert not result[:8].any() and result[8:].all()
+
+
+def test_wide_blob_gets_split_options_at_its_thinnest_columns():
+    crop = np.zeros((40, 70), np.uint8)
+    crop[5:35, 5:30] = 255
+    crop[5:35, 33:65] = 255
+    crop[18:20, 30:33] = 255  # a thin bridge where two digits touch
+    options = split.propose(crop)
+    assert options and options[0][0][1] in range(29, 34)
+    assert split.propose(np.zeros((40, 20), np.uint8)) == []
+
+
+def test_choose_prefers_confident_parts_over_a_confused_whole():
+    groups = np.array([0, 0, 0, 1])
+    options = np.array([0, 1, 1, 0])
+    confidences = np.array([0.55, 0.99, 0.97, 0.9])
+    assert split.choose(groups, options, confidences).tolist() == [False, True, True, True]
+    confidences = np.array([0.99, 0.7, 0.6, 0.9])
+    assert split.choose(groups, options, confidences).tolist() == [True, False, False, True]
