@@ -81,9 +81,16 @@ def working_scale(height: int, width: int, s: LocateSettings) -> float:
     return 1.0
 
 
+# Background darker than this share of the frame's bright paper is not paper (a desk,
+# the floor, a dark border), and nothing on it counts as ink. Shadows on paper stay
+# above it: their background is still lighter than that.
+PAPER_SHARE = 0.45
+
+
 def ink_darkness(bgr: np.ndarray, light_ink: bool = False) -> np.ndarray:
     """How much darker than its local paper each pixel is (0-255), relative to the paper's
-    brightness: a stroke in a shadow counts as much as the same stroke in full light."""
+    brightness: a stroke in a shadow counts as much as the same stroke in full light.
+    Zero wherever the background is not paper."""
     if light_ink:
         bgr = cv2.bitwise_not(bgr)
     h, w = bgr.shape[:2]
@@ -96,31 +103,51 @@ def ink_darkness(bgr: np.ndarray, light_ink: bool = False) -> np.ndarray:
     paper = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
     paper = cv2.blur(paper, (3, 3))
     brightness = paper.max(axis=2).astype(np.float32)
-    # Shadows are corrected up to a factor of two; anything darker than half the
-    # frame's bright paper (a desk, the floor) is not paper and gets no gain.
-    floor = 0.5 * float(np.percentile(brightness, 90))
-    gain = 255.0 / np.maximum(brightness, max(floor, 1.0))
+    bright_paper = max(float(np.percentile(brightness, 90)), 1.0)
+    is_paper = brightness >= PAPER_SHARE * bright_paper
+    # The rim of the paper, where the background estimate mixes paper and desk, is not
+    # trusted either: its darkness is the desk's, not ink's.
+    is_paper = cv2.erode(is_paper.astype(np.uint8), np.ones((5, 5), np.uint8))
+    gain = np.where(is_paper > 0, 255.0 / np.maximum(brightness, 1.0), 0.0).astype(np.float32)
     paper = cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR)
-    gain = cv2.resize(gain, (w, h), interpolation=cv2.INTER_LINEAR)
+    gain = cv2.resize(gain, (w, h), interpolation=cv2.INTER_NEAREST)
     diff = cv2.subtract(paper, bgr)
     b, g, r = cv2.split(diff)
     darkest = cv2.max(cv2.max(b, g), r)
     return cv2.multiply(darkest, gain, dtype=cv2.CV_8U)
 
 
-def ink_levels(dark: np.ndarray, s: LocateSettings) -> tuple[float, float]:
-    """(low, high) darkness thresholds. A stroke is the pixels above low that are
-    connected to at least one pixel above high (hysteresis): faint pencil and thin
-    ballpoint stay whole, while paper texture that never gets dark is dropped."""
-    sample = dark[::4, ::4]
+# A stroke must be this many times darker than the median darkness around it. Strokes
+# cover well under half of any neighbourhood, so the median is the paper's own texture:
+# low on clean paper, where faint strokes pass; high on leather, cardboard fibre or a
+# noisy sensor, where only real ink does.
+CLUTTER_FACTOR = 3.0
+
+
+def ink_levels(dark: np.ndarray, s: LocateSettings) -> tuple[np.ndarray, np.ndarray]:
+    """Per-pixel (low, high) darkness thresholds. A stroke is the pixels above low that
+    are connected to at least one pixel above high (hysteresis): faint pencil and thin
+    ballpoint stay whole, while texture that never gets dark is dropped."""
+    on_paper = dark[::4, ::4]
+    on_paper = on_paper[on_paper > 0]
+    if on_paper.size == 0:
+        full = np.full(dark.shape, 255, np.uint8)
+        return full, full
     if s.threshold == "otsu":
-        level, _ = cv2.threshold(sample, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-        level = max(level, s.min_contrast * 0.5)
-        return level, level
-    median = float(np.median(sample))
-    sigma = 1.4826 * float(np.median(np.abs(sample - median))) + 1.0
-    low = max(median + s.noise_sigmas * sigma, s.min_contrast * 0.5)
-    return low, max(low * 1.6, s.min_contrast)
+        level, _ = cv2.threshold(on_paper.reshape(1, -1), 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+        low = max(level, s.min_contrast * 0.5)
+    else:
+        median = float(np.median(on_paper))
+        sigma = 1.4826 * float(np.median(np.abs(on_paper - median))) + 1.0
+        low = max(median + s.noise_sigmas * sigma, s.min_contrast * 0.5)
+    h, w = dark.shape
+    factor = max(1, int(round(min(h, w) / 120)))
+    small = cv2.resize(dark, (max(1, w // factor), max(1, h // factor)), interpolation=cv2.INTER_AREA)
+    k = max(3, int(round(0.1 * min(h, w) / factor)) | 1)
+    clutter = cv2.resize(cv2.medianBlur(small, k), (w, h), interpolation=cv2.INTER_LINEAR).astype(np.float32)
+    low_map = np.maximum(clutter * CLUTTER_FACTOR, low)
+    high_map = np.maximum(low_map * 1.6, s.min_contrast)
+    return np.clip(low_map, 0, 255).astype(np.uint8), np.clip(high_map, 0, 255).astype(np.uint8)
 
 
 def remove_lines(mask: np.ndarray) -> np.ndarray:
@@ -182,7 +209,7 @@ class Locator:
         count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
         inked = mask > 0
         ink_labels, ink_darkness_values = labels[inked], dark[inked]
-        has_strong = np.bincount(ink_labels[ink_darkness_values >= high], minlength=count)[1:] > 0
+        has_strong = np.bincount(ink_labels[ink_darkness_values >= high[inked]], minlength=count)[1:] > 0
         stats = stats[1:]
         # Specks cannot be digits nor parts worth joining.
         alive = np.flatnonzero((stats[:, cv2.CC_STAT_AREA] >= max(4, (s.min_height // 6) ** 2)) & has_strong)
