@@ -150,13 +150,26 @@ def ink_levels(dark: np.ndarray, s: LocateSettings) -> tuple[np.ndarray, np.ndar
     return np.clip(low_map, 0, 255).astype(np.uint8), np.clip(high_map, 0, 255).astype(np.uint8)
 
 
+# A straight run longer than this share of the frame's longer side is a ruled, grid or
+# table line or a paper edge, never a digit stroke (a digit is at most a third of the
+# frame tall, and its strokes are shorter still).
+LINE_SHARE = 0.3
+
+
 def remove_lines(mask: np.ndarray) -> np.ndarray:
-    """Drop straight horizontal and vertical runs far longer than a digit is wide."""
+    """Erase long straight lines at any angle, as thin bands: the strokes of a digit that
+    a line crosses keep their pixels on either side of it."""
     h, w = mask.shape
-    length = max(25, int(0.2 * min(h, w)))
-    horizontal = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
-    vertical = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, int(length * 2))))
-    lines = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((3, 3), np.uint8))
+    step = 2 if min(h, w) > 400 else 1
+    small = mask[::step, ::step]
+    length = int(LINE_SHARE * max(h, w) / step)
+    segments = cv2.HoughLinesP(small, 1, np.pi / 360, threshold=max(10, length // 2),
+                               minLineLength=length, maxLineGap=max(2, length // 40))
+    if segments is None:
+        return mask
+    lines = np.zeros_like(mask)
+    for x0, y0, x1, y1 in segments.reshape(-1, 4) * step:
+        cv2.line(lines, (int(x0), int(y0)), (int(x1), int(y1)), 255, 2 * step + 1)
     return cv2.bitwise_and(mask, cv2.bitwise_not(lines))
 
 

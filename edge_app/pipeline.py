@@ -72,7 +72,7 @@ class Pipeline:
         accepted = confidences >= self.min_confidence
         # An empty 28x28 means the contract found no ink: never a digit.
         accepted &= inputs.reshape(len(inputs), 28 * 28).any(axis=1)
-        accepted = reject_text_lines(boxes, accepted)
+        accepted = reject_text_lines(boxes, accepted, confidences)
         readings = read_lines(boxes[accepted], digits[accepted])
         index = np.flatnonzero(accepted)
         readings = [Reading(r.text, r.box, tuple(int(index[m]) for m in r.members)) for r in readings]

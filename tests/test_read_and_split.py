@@ -21,11 +21,19 @@ def test_a_sloping_line_stays_one_line():
     assert [r.text for r in read_lines(boxes, np.arange(5))] == ["01234"]
 
 
-def test_lines_of_mostly_rejected_candidates_are_text():
-    boxes = np.array([[10 + 30 * i, 10, 25, 30] for i in range(8)] + [[10, 100, 25, 30], [40, 100, 25, 30]])
-    accepted = np.array([True, False, False, True, False, False, False, False, True, True])
-    result = reject_text_lines(boxes, accepted)
-    assert not result[:8].any() and result[8:].all()
+def test_digit_like_letters_inside_words_are_rejected():
+    # Line 1: a word of five touching letters, two of which look like digits (l, o).
+    # Line 2: a number whose third digit is merely unsure; it keeps its other digits.
+    # Line 3: a digit a whole gap away from a non-digit mark stays.
+    boxes = np.array([[10 + 27 * i, 10, 25, 30] for i in range(5)]
+                     + [[10 + 27 * i, 100, 25, 30] for i in range(4)]
+                     + [[10, 200, 25, 30], [80, 200, 25, 30]])
+    confidences = np.array([0.1, 0.95, 0.12, 0.9, 0.2, 0.99, 0.98, 0.5, 0.97, 0.99, 0.1])
+    accepted = confidences >= 0.6
+    result = reject_text_lines(boxes, accepted, confidences)
+    assert not result[:5].any()
+    assert result[5:9].tolist() == [True, True, False, True]
+    assert result[9] and not result[10]
 
 
 def test_wide_blob_gets_split_options_at_its_thinnest_columns():
