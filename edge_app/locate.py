@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from . import split
+from . import deskew, split
 
 
 @dataclass(frozen=True)
@@ -53,10 +53,26 @@ class Candidates:
     options: np.ndarray  # (N,) int, 0 for the whole blob
     scale: float = 1.0  # working resolution / frame resolution
     darkness: np.ndarray | None = field(default=None, repr=False)
+    # Boxes on the page turned upright (working pixels): reading order is built on these.
+    upright_boxes: np.ndarray | None = None
+    angle: float = 0.0  # tilt of the writing that was undone, degrees
 
     @classmethod
     def empty(cls, scale: float = 1.0, darkness=None) -> "Candidates":
-        return cls(np.zeros((0, 4), int), [], np.zeros(0, int), np.zeros(0, int), scale, darkness)
+        return cls(np.zeros((0, 4), int), [], np.zeros(0, int), np.zeros(0, int), scale, darkness, np.zeros((0, 4)))
+
+
+@dataclass
+class _Found:
+    boxes: np.ndarray
+    crops: list
+    groups: np.ndarray
+    options: np.ndarray
+    dark: np.ndarray
+
+    @classmethod
+    def empty(cls, dark) -> "_Found":
+        return cls(np.zeros((0, 4), int), [], np.zeros(0, int), np.zeros(0, int), dark)
 
 
 def to_bgr(image: np.ndarray) -> np.ndarray:
@@ -216,6 +232,25 @@ class Locator:
         work = cv2.resize(bgr, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR) if scale != 1 else bgr
         if work.shape[0] < 8 or work.shape[1] < 8:
             return Candidates.empty(scale)
+        found = self._find(work)
+        boxes = upright_boxes = found.boxes
+        angle = deskew.text_angle(found.boxes[found.options == 0]) if len(found.boxes) else 0.0
+        if abs(angle) >= deskew.MIN_ANGLE:
+            upright, to_work = deskew.rotate(work, angle)
+            found = self._find(upright)
+            upright_boxes = found.boxes
+            boxes = deskew.map_boxes(found.boxes, to_work)
+        if not found.crops:
+            return Candidates.empty(scale, found.dark)
+        frame_boxes = np.round(np.asarray(boxes, float) / scale).astype(int)
+        frame_boxes[:, :2] += offset
+        frame_boxes[:, 2:] = np.maximum(frame_boxes[:, 2:], 1)
+        return Candidates(frame_boxes, found.crops, found.groups, found.options, scale, found.dark,
+                          upright_boxes=np.asarray(upright_boxes, float), angle=angle if abs(angle) >= deskew.MIN_ANGLE else 0.0)
+
+    def _find(self, work: np.ndarray) -> "_Found":
+        """Candidates in a working image, in its own pixels."""
+        s = self.s
         dark = ink_darkness(work, light_ink=s.ink == "light")
         low, high = ink_levels(dark, s)
         mask = remove_lines(cv2.compare(dark, low, cv2.CMP_GE))
@@ -227,7 +262,7 @@ class Locator:
         # Specks cannot be digits nor parts worth joining.
         alive = np.flatnonzero((stats[:, cv2.CC_STAT_AREA] >= max(4, (s.min_height // 6) ** 2)) & has_strong)
         if len(alive) == 0:
-            return Candidates.empty(scale, dark)
+            return _Found.empty(dark)
         group = join_pieces(stats[alive])
         roots, member_of = np.unique(group, return_inverse=True)
         boxes = _group_boxes(stats[alive], member_of, len(roots))
@@ -239,12 +274,13 @@ class Locator:
         keep &= ~in_words(boxes, keep)
         order = np.argsort(-(darkness[keep] * density[keep].clip(0.1) * boxes[keep, 3]))[: s.max_candidates]
         chosen = np.flatnonzero(keep)[order]
-        work_boxes, crops, groups, options = [], [], [], []
+        found = _Found.empty(dark)
+        work_boxes, groups, options = [], [], []
         for group, i in enumerate(chosen):
             crop = _crop(dark, labels, boxes[i], alive[member_of == i] + 1)
             x, y, w, h = boxes[i]
             if w <= s.max_aspect * h:
-                work_boxes.append(boxes[i]), crops.append(crop), groups.append(group), options.append(0)
+                work_boxes.append(boxes[i]), found.crops.append(crop), groups.append(group), options.append(0)
             for option, spans in enumerate(split.propose(crop), start=1):
                 for x0, x1 in spans:
                     part = crop[:, x0:x1]
@@ -252,15 +288,14 @@ class Locator:
                     if len(rows) == 0:
                         continue
                     work_boxes.append((x + x0, y + rows[0], x1 - x0, rows[-1] - rows[0] + 1))
-                    crops.append(part[rows[0]:rows[-1] + 1])
+                    found.crops.append(part[rows[0]:rows[-1] + 1])
                     groups.append(group)
                     options.append(option)
-        if not crops:
-            return Candidates.empty(scale, dark)
-        frame_boxes = np.round(np.array(work_boxes, float) / scale).astype(int)
-        frame_boxes[:, :2] += offset
-        frame_boxes[:, 2:] = np.maximum(frame_boxes[:, 2:], 1)
-        return Candidates(frame_boxes, crops, np.array(groups), np.array(options), scale, dark)
+        if work_boxes:
+            found.boxes = np.array(work_boxes, int)
+            found.groups = np.array(groups)
+            found.options = np.array(options)
+        return found
 
     def _filter(self, boxes, ink, darkness, shape):
         s = self.s

@@ -66,19 +66,26 @@ class Pipeline:
         t3 = time.perf_counter()
         chosen = split.choose(candidates.groups, candidates.options, predictions.confidences)
         boxes, inputs = candidates.boxes[chosen], inputs[chosen]
+        upright = candidates.upright_boxes[chosen] if len(chosen) else boxes
         probabilities = predictions.probabilities[chosen]
         confidences = probabilities.max(axis=1)
         digits = probabilities.argmax(axis=1)
         accepted = confidences >= self.min_confidence
         # An empty 28x28 means the contract found no ink: never a digit.
         accepted &= inputs.reshape(len(inputs), 28 * 28).any(axis=1)
-        accepted = reject_text_lines(boxes, accepted, confidences)
-        readings = read_lines(boxes[accepted], digits[accepted])
+        accepted = reject_text_lines(upright, accepted, confidences)
+        readings = read_lines(upright[accepted], digits[accepted])
         index = np.flatnonzero(accepted)
-        readings = [Reading(r.text, r.box, tuple(int(index[m]) for m in r.members)) for r in readings]
+        readings = [Reading(r.text, _union(boxes[index[list(r.members)]]), tuple(int(index[m]) for m in r.members)) for r in readings]
         t4 = time.perf_counter()
         ms.update(locate=(t1 - t0) * 1e3, normalise=(t2 - t1) * 1e3, classify=(t3 - t2) * 1e3, read=(t4 - t3) * 1e3)
         return FrameResult(frame, boxes, digits, confidences, accepted, readings, ms, inputs, probabilities)
+
+
+def _union(boxes: np.ndarray) -> tuple:
+    x0, y0 = boxes[:, 0].min(), boxes[:, 1].min()
+    x1, y1 = (boxes[:, 0] + boxes[:, 2]).max(), (boxes[:, 1] + boxes[:, 3]).max()
+    return (int(x0), int(y0), int(x1 - x0), int(y1 - y0))
 
 
 @dataclass

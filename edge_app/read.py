@@ -75,7 +75,9 @@ def reject_text_lines(boxes: np.ndarray, accepted: np.ndarray, confidences: np.n
     model is sure are not digits; a digit of a number stands next to digits, sometimes
     messy ones the model is merely unsure of. Candidates adjacent on a line (gaps under
     ``touch_share`` of their height) form a word; a word holding a candidate that is
-    clearly not a digit is a word of letters.
+    clearly not a digit is a word of letters. The price: a closely written number with
+    one unreadable blob is dropped whole (measured on real-dev: F1 0.902 against 0.911
+    for a one-third vote, which lets 15 of 80 printed letters through).
     """
     boxes = np.asarray(boxes, float)
     verdict = accepted.copy()
