@@ -14,9 +14,11 @@ class Reading:
 
 
 # A digit joins a line when its vertical centre is within this share of the line's
-# digit height; a gap wider than GAP_SHARE of that height starts a new number.
+# digit height; a gap wider than GAP_SHARE of that height starts a new number. People
+# space the digits of one number generously: on real-dev, 2.0 reproduces 40 of 65 true
+# groups, 0.75 only 19.
 LINE_SHARE = 0.5
-GAP_SHARE = 0.75
+GAP_SHARE = 2.0
 
 
 def read_lines(boxes: np.ndarray, digits: np.ndarray, gap_share: float = GAP_SHARE) -> list[Reading]:

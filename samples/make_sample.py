@@ -59,7 +59,7 @@ def write_page(rng, digits, labels, w, h, ink, lines_spec):
                 text += str(int(labels[k]))
                 x += aw + int(rng.integers(3, 9))
             truth_numbers.append({"text": text, "digit_boxes": boxes})
-            x += int(height * rng.uniform(1.3, 2.0))
+            x += int(height * rng.uniform(2.6, 3.6))  # numbers stand well apart, as on real paper
         y += int(height * rng.uniform(1.6, 1.9))
     return page, truth_digits, truth_numbers
 
@@ -135,7 +135,7 @@ def main():
     os.makedirs(os.path.join(a.out, "stills"), exist_ok=True)
 
     # The video: one page, a hand-held camera drifting slowly over it.
-    page, t_digits, t_numbers = write_page(rng, digits, labels, W, H, (45, 35, 30), [(2, 48), (2, 44), (1, 52), (2, 40)])
+    page, t_digits, t_numbers = write_page(rng, digits, labels, W, H, (45, 35, 30), [(2, 46), (2, 42), (1, 50), (2, 40)])
     light = lighting(rng, H, W)
     video_path = os.path.join(a.out, "sample.mp4")
     writer = cv2.VideoWriter(video_path, cv2.VideoWriter_fourcc(*"mp4v"), 10.0, (W, H))

@@ -7,7 +7,7 @@ from edge_app.read import read_lines, reject_text_lines
 
 def test_numbers_on_lines_left_to_right_top_to_bottom():
     boxes = np.array([
-        [200, 12, 30, 40], [100, 10, 30, 40], [135, 14, 28, 40],  # "x y" with a gap before 200
+        [260, 12, 30, 40], [100, 10, 30, 40], [135, 14, 28, 40],  # "42", then a gap of over two heights
         [100, 100, 30, 42], [132, 98, 30, 40],  # second line
     ])
     digits = np.array([9, 4, 2, 7, 1])

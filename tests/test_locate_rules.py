@@ -1,0 +1,99 @@
+"""Each rule of the locate stage on small constructed cases."""
+import cv2
+import numpy as np
+
+from edge_app import deskew
+from edge_app.locate import LocateSettings, Locator, in_words, ink_darkness, remove_lines
+
+
+def page(h=240, w=320, colour=(225, 225, 225)):
+    img = np.empty((h, w, 3), np.uint8)
+    img[:] = colour
+    return img
+
+
+def seven(img, x, y, size, colour, thickness=3):
+    cv2.line(img, (x, y), (x + size // 2, y), colour, thickness)
+    cv2.line(img, (x + size // 2, y), (x + size // 6, y + size), colour, thickness)
+    return img
+
+
+def test_a_stroke_in_shadow_is_as_dark_as_in_light():
+    img = seven(seven(page(), 40, 60, 80, (60, 60, 60)), 200, 60, 80, (60, 60, 60))
+    shaded = img.astype(np.float32)
+    shaded[:, 160:] *= 0.55  # a shadow over the right half
+    dark = ink_darkness(np.clip(shaded, 0, 255).astype(np.uint8))
+    left, right = dark[:, :150].max(), dark[:, 170:].max()
+    assert abs(int(left) - int(right)) <= 0.2 * left, (left, right)
+
+
+def test_blue_and_red_ink_on_white_and_yellow_paper():
+    for paper_colour in ((225, 225, 225), (90, 230, 240)):  # BGR: white, yellow sticky note
+        for ink in ((150, 60, 20), (40, 40, 190)):  # blue ballpoint, red ballpoint
+            dark = ink_darkness(seven(page(colour=paper_colour), 120, 60, 100, ink))
+            assert dark.max() >= 60, (paper_colour, ink, dark.max())
+
+
+def test_nothing_counts_as_ink_off_the_paper():
+    rng = np.random.default_rng(1)
+    img = page()
+    desk = rng.integers(20, 70, (240, 120, 3)).astype(np.uint8)  # dark textured desk on the left
+    img[:, :120] = desk
+    dark = ink_darkness(img)
+    assert dark[:, :100].max() == 0
+
+
+def test_slanted_ruled_lines_go_digits_stay():
+    mask = np.zeros((400, 600), np.uint8)
+    for k in range(5):
+        cv2.line(mask, (0, 60 + 70 * k), (599, 90 + 70 * k), 255, 2)  # about 3 degrees
+    cv2.circle(mask, (300, 200), 30, 255, 3)  # a 0 crossed by a line
+    cleaned = remove_lines(mask)
+    assert cleaned[:, :200].sum() == 0 or cleaned[:, :200].sum() < 0.02 * mask[:, :200].sum()
+    ring = np.zeros_like(mask)
+    cv2.circle(ring, (300, 200), 30, 255, 3)
+    assert (cleaned & ring).sum() > 0.8 * ring.sum()
+
+
+def test_letters_beside_smaller_letters_are_in_words():
+    boxes = np.array([[10, 10, 8, 20], [20, 16, 8, 14], [30, 16, 8, 14],  # 'l' then 'e', 'a'
+                      [100, 10, 14, 20], [118, 10, 14, 20]])  # two digits
+    keep = np.array([True, False, False, True, True])
+    assert in_words(boxes, keep).tolist() == [True, False, False, False, False]
+
+
+def test_text_angle_of_a_tilted_row():
+    angle = np.radians(20)
+    boxes = np.array([[100 + 40 * k * np.cos(angle), 100 + 40 * k * np.sin(angle), 25, 35] for k in range(6)])
+    assert abs(deskew.text_angle(boxes) - 20) < 1.5
+    level = np.array([[100 + 40 * k, 100 + (k % 2) * 3, 25, 35] for k in range(6)])
+    assert abs(deskew.text_angle(level)) < deskew.MIN_ANGLE  # jitter is not tilt
+
+
+def test_a_page_turned_by_25_degrees_still_reads(classifier):
+    from edge_app.pipeline import Pipeline
+    from edge_app.frames import Frame
+    from helpers import STILLS, truth
+
+    still = cv2.imread(f"{STILLS}/still_3.jpg")
+    upright = Pipeline(classifier).process(Frame(still, 0, 0.0, "s"))
+    h, w = still.shape[:2]
+    turn = cv2.getRotationMatrix2D((w / 2, h / 2), -25, 0.8)
+    tilted = cv2.warpAffine(still, turn, (w, h), borderMode=cv2.BORDER_REPLICATE)
+    result = Pipeline(classifier).process(Frame(tilted, 0, 0.0, "s"))
+    expected = truth()["stills"][3]["numbers"]
+    assert sorted(r.text for r in upright.readings) == sorted(expected)
+    read = [r.text for r in result.readings]
+    assert sum(n in read for n in expected) >= len(expected) - 1, (read, expected)
+
+
+def test_candidate_cap_bounds_the_work():
+    noisy = np.random.default_rng(2).integers(0, 256, (480, 640, 3), dtype=np.uint8)
+    specks = page(480, 640)
+    rng = np.random.default_rng(3)
+    for _ in range(3000):
+        x, y = rng.integers(0, 630), rng.integers(0, 470)
+        cv2.rectangle(specks, (x, y), (x + rng.integers(2, 14), y + rng.integers(2, 22)), (30, 30, 30), -1)
+    for img in (noisy, specks):
+        found = Locator(LocateSettings(max_candidates=10)).locate(img)
+        assert len(set(found.groups.tolist())) <= 10
