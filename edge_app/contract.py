@@ -55,15 +55,25 @@ def stroke_width(mask: np.ndarray) -> float:
 
 def _digit_mask(bright: np.ndarray) -> np.ndarray | None:
     """Otsu mask of the ink without specks, or None when the crop holds no ink."""
-    if int(bright.max()) - int(bright.min()) < MIN_CONTRAST:
+    low, high = cv2.minMaxLoc(bright)[:2]
+    if high - low < MIN_CONTRAST:
         return None
     _, mask = cv2.threshold(bright, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    areas = stats[1:, cv2.CC_STAT_AREA]
-    if areas.size == 0:
+    areas = stats[:, cv2.CC_STAT_AREA].copy()
+    areas[0] = 0
+    if count < 2:
         return None
-    keep = np.flatnonzero(areas >= SPECK_SHARE * areas.sum()) + 1
-    return np.isin(labels, keep).astype(np.uint8) * 255
+    keep = areas >= SPECK_SHARE * areas.sum()
+    if keep.sum() == count - 1:
+        return mask
+    return (keep[labels] * 255).astype(np.uint8)
+
+
+def _level(values: np.ndarray, share: float) -> float:
+    """The value below which ``share`` of ``values`` lie (a cheap percentile)."""
+    k = min(len(values) - 1, int(share * len(values)))
+    return float(np.partition(values, k)[k])
 
 
 def normalise_digit(crop: np.ndarray, ink: str = "auto") -> np.ndarray:
@@ -81,12 +91,13 @@ def normalise_digit(crop: np.ndarray, ink: str = "auto") -> np.ndarray:
 
     # Ink level from the strokes, paper level from around them: stretching between the
     # two makes the result independent of lighting while keeping anti-aliased edges.
-    paper = float(np.median(bright[mask == 0])) if np.any(mask == 0) else 0.0
-    ink_level = float(np.percentile(bright[mask > 0], 90))
+    on_ink = mask > 0
+    paper = _level(bright[~on_ink], 0.5) if not on_ink.all() else 0.0
+    ink_level = _level(bright[on_ink], 0.9)
     span = max(ink_level - paper, 1.0)
     near_ink = cv2.dilate(mask, np.ones((3, 3), np.uint8))
-    soft = np.clip((bright.astype(np.float32) - paper) / span, 0.0, 1.0)
-    soft[near_ink == 0] = 0.0
+    soft = cv2.multiply(cv2.subtract(bright, int(paper)), 255.0 / span)
+    soft = cv2.bitwise_and(soft, near_ink)
 
     x, y, w, h = cv2.boundingRect(mask)
     side = max(w, h)
@@ -105,17 +116,15 @@ def normalise_digit(crop: np.ndarray, ink: str = "auto") -> np.ndarray:
     size = (max(1, int(round(w * scale))), max(1, int(round(h * scale))))
     shrink = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
     digit = cv2.resize(digit, size, interpolation=shrink)
-    total = float(digit.sum())
-    if total <= 0:
+    moments = cv2.moments(digit)
+    if moments["m00"] <= 0:
         return field
-    rows, cols = np.indices(digit.shape)
-    com_y = float((rows * digit).sum()) / total
-    com_x = float((cols * digit).sum()) / total
+    com_x, com_y = moments["m10"] / moments["m00"], moments["m01"] / moments["m00"]
     # Integer placement keeps the 20x20 box crisp; the centre of mass lands within half
     # a pixel of the field's centre, as in MNIST.
     top = int(round(CENTRE - com_y))
     left = int(round(CENTRE - com_x))
-    _paste(field, np.round(digit * 255).astype(np.uint8), top, left)
+    _paste(field, digit, top, left)
     return field
 
 

@@ -153,17 +153,24 @@ def ink_levels(dark: np.ndarray, s: LocateSettings) -> tuple[np.ndarray, np.ndar
         level, _ = cv2.threshold(on_paper.reshape(1, -1), 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
         low = max(level, s.min_contrast * 0.5)
     else:
-        median = float(np.median(on_paper))
-        sigma = 1.4826 * float(np.median(np.abs(on_paper - median))) + 1.0
+        median = _middle(on_paper)
+        sigma = 1.4826 * _middle(np.abs(on_paper.astype(np.int16) - int(median))) + 1.0
         low = max(median + s.noise_sigmas * sigma, s.min_contrast * 0.5)
     h, w = dark.shape
     factor = max(1, int(round(min(h, w) / 120)))
     small = cv2.resize(dark, (max(1, w // factor), max(1, h // factor)), interpolation=cv2.INTER_AREA)
     k = max(3, int(round(0.1 * min(h, w) / factor)) | 1)
-    clutter = cv2.resize(cv2.medianBlur(small, k), (w, h), interpolation=cv2.INTER_LINEAR).astype(np.float32)
+    clutter = cv2.medianBlur(small, k).astype(np.float32)
     low_map = np.maximum(clutter * CLUTTER_FACTOR, low)
     high_map = np.maximum(low_map * 1.6, s.min_contrast)
-    return np.clip(low_map, 0, 255).astype(np.uint8), np.clip(high_map, 0, 255).astype(np.uint8)
+    # Thresholds vary slowly: computed small, then spread to full size.
+    to_full = lambda m: cv2.resize(np.clip(m, 0, 255).astype(np.uint8), (w, h), interpolation=cv2.INTER_LINEAR)
+    return to_full(low_map), to_full(high_map)
+
+
+def _middle(values: np.ndarray) -> float:
+    k = len(values) // 2
+    return float(np.partition(values, k)[k])
 
 
 # A straight run longer than this share of the frame's longer side is a ruled, grid or
@@ -179,6 +186,15 @@ def remove_lines(mask: np.ndarray) -> np.ndarray:
     step = 2 if min(h, w) > 400 else 1
     small = mask[::step, ::step]
     length = int(LINE_SHARE * max(h, w) / step)
+    # Only ink that spans a line's length can hold a line: most frames have none, and
+    # then the (costly) Hough transform is skipped.
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(small, connectivity=8)
+    long_enough = np.flatnonzero(np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]) >= length) + 1
+    if len(long_enough) == 0:
+        return mask
+    lut = np.zeros(count, np.uint8)
+    lut[long_enough] = 255
+    small = lut[labels]
     segments = cv2.HoughLinesP(small, 1, np.pi / 360, threshold=max(10, length // 2),
                                minLineLength=length, maxLineGap=max(2, length // 40))
     if segments is None:

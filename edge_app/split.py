@@ -11,6 +11,7 @@ import numpy as np
 SPLIT_FROM_ASPECT = 1.0  # width / height above which a blob may hold several digits
 MAX_PARTS = 4
 PART_MIN_WIDTH = 0.18  # of the blob's height: thinner slices are not digits
+PART_MEAN_WIDTH = 0.4  # of the height: k parts need a blob at least k times this wide
 SEARCH = 0.3  # a cut may move this share of a part's width to find the thinnest column
 # Each extra part must earn its keep: a split is chosen only if its mean log-confidence
 # beats the whole blob's by this much per extra part.
@@ -24,9 +25,7 @@ def propose(crop: np.ndarray) -> list[list[tuple[int, int]]]:
         return []
     ink_per_column = (crop > 0).sum(axis=0).astype(float)
     options = []
-    for parts in range(2, MAX_PARTS + 1):
-        if w / parts < PART_MIN_WIDTH * h * 1.5:
-            break
+    for parts in range(2, min(MAX_PARTS, int(w / (PART_MEAN_WIDTH * h))) + 1):
         cuts = [0]
         for j in range(1, parts):
             ideal = j * w / parts
