@@ -13,7 +13,7 @@ from .runtimes import open_interpreter
 # Batches are padded up to one of these sizes, and each size gets its own interpreter,
 # allocated once: resizing one interpreter's input whenever the digit count changes
 # costs more than the invoke itself.
-BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64)
+BATCH_BUCKETS = (1, 2, 4, 8, 12, 16, 24, 32, 48, 64)
 
 
 @dataclass(frozen=True)
