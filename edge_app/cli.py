@@ -189,7 +189,7 @@ def run_live(source_spec, headless, out, record, serve, token, loop, width, heig
     settings = _settings(**options)
     pipeline = _build_pipeline(settings)
     if source_spec.startswith("usb:") or source_spec == "picamera2":
-        source = ResilientSource(lambda: open_live(source_spec, width, height))
+        source = ResilientSource(lambda: open_live(source_spec, width, height, preview=not headless))
     elif loop:
         from .sources.looping import LoopingSource
 
@@ -212,7 +212,10 @@ def run_live(source_spec, headless, out, record, serve, token, loop, width, heig
         host, port = parse_address(serve)
         server = PreviewServer(host, port, token, pipeline.classifier.info.sha256)
         click.echo(f"preview on http://{serve}/", err=True)
-        sinks.append(ServeSink(server, source))
+        preview = ServeSink(server, source)
+        sinks.append(preview)
+        if hasattr(source, "on_fault"):
+            source.on_fault = preview.show_fault
     stats = _drive(source, pipeline, settings, sinks, show=not headless, quiet=True, label="run")
     _summary(stats, source, outputs)
 

@@ -180,6 +180,7 @@ class ServeSink:
     def __init__(self, server: PreviewServer, source):
         self.server = server
         self.source = source
+        self._picture = None
         self._last = None
         self._fps = 0.0
         self._frames = 0
@@ -190,11 +191,21 @@ class ServeSink:
             self._fps = 0.9 * self._fps + 0.1 * (1.0 / (now - self._last)) if self._fps else 1.0 / (now - self._last)
         self._last = now
         self._frames += 1
+        self._picture = picture
         self.server.publish(picture, {
             "fps": round(self._fps, 2), "ms": {k: round(v, 2) for k, v in result.ms.items()}, "frames": self._frames,
             "dropped": int(getattr(self.source, "dropped", 0)), "faults": int(getattr(self.source, "faults", 0)),
             "fault": getattr(self.source, "last_fault", None), "readings": [r.text for r in result.readings],
         })
+
+    def show_fault(self, message: str) -> None:
+        """While the camera is being reopened: the last picture with the fault on it."""
+        if self._picture is None:
+            return
+        picture = self._picture.copy()
+        cv2.rectangle(picture, (0, 0), (picture.shape[1], 36), (0, 0, 160), -1)
+        cv2.putText(picture, message[:90], (8, 25), cv2.FONT_HERSHEY_SIMPLEX, 0.6, (255, 255, 255), 1, cv2.LINE_AA)
+        self.server.publish(picture, {"faults": int(getattr(self.source, "faults", 0)), "fault": message})
 
     def close(self) -> None:
         self.server.close()

@@ -132,3 +132,28 @@ def test_page_shows_the_stream_in_headless_chromium(tmp_path):
     finally:
         app.terminate()
         app.wait(timeout=10)
+
+
+def test_preview_shows_camera_faults(server):
+    from edge_app.serve import ServeSink
+
+    class Camera:
+        faults = 2
+        dropped = 0
+        last_fault = "camera stopped delivering frames"
+
+    sink = ServeSink(server, Camera())
+    sink.show_fault("nothing yet")  # no picture yet: nothing to draw on, nothing published
+    assert server.snapshot_status()["faults"] == 0
+    from types import SimpleNamespace
+
+    result = SimpleNamespace(ms={"locate": 1.0}, readings=[])
+    sink.write(result, picture(200))
+    sink.show_fault("camera fault 2: camera stopped delivering frames; retrying in 1.0 s")
+    status = json.load(urllib.request.urlopen(url(server, "/status"), timeout=5))
+    assert status["faults"] == 2 and "retrying" in status["fault"]
+    _, jpeg = server.next_frame(0, timeout=0.1)
+    import cv2
+
+    shown = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR)
+    assert shown[10, 5, 2] > 100 and shown[10, 5, 0] < 80  # the red fault banner

@@ -23,8 +23,9 @@ def open_replay(spec: str) -> Source:
     raise SourceError(f"not a video or image file: {spec} (videos: {', '.join(VIDEO_EXTENSIONS)})")
 
 
-def open_live(spec: str, width: int | None = None, height: int | None = None) -> Source:
-    """A live camera: usb:N (OpenCV) or picamera2 (Raspberry Pi camera)."""
+def open_live(spec: str, width: int | None = None, height: int | None = None, preview: bool = False) -> Source:
+    """A live camera: usb:N (OpenCV) or picamera2 (Raspberry Pi camera, with its own
+    preview window when ``preview``; otherwise picamera2 runs its null preview)."""
     if spec.startswith("usb:"):
         from .usb import UsbCameraSource
 
@@ -36,7 +37,7 @@ def open_live(spec: str, width: int | None = None, height: int | None = None) ->
     if spec == "picamera2":
         from .picamera2 import PiCameraSource
 
-        return PiCameraSource(main_size=(1280, 720), lores_size=(width or 640, height or 480))
+        return PiCameraSource(main_size=(1280, 720), lores_size=(width or 640, height or 480), preview=preview)
     if os.path.exists(spec):
         # A recording played as if it were a camera: handy for trying `run` without one.
         return open_replay(spec)

@@ -21,12 +21,14 @@ class ResilientSource:
     """
 
     def __init__(self, open_source: Callable, first_backoff: float = 0.5, max_backoff: float = 10.0,
-                 give_up_after: int | None = None, sleep: Callable[[float], None] = time.sleep):
+                 give_up_after: int | None = None, sleep: Callable[[float], None] = time.sleep,
+                 on_fault: Callable[[str], None] | None = None):
         self._open = open_source
         self._first_backoff = first_backoff
         self._max_backoff = max_backoff
         self._give_up_after = give_up_after
         self._sleep = sleep
+        self.on_fault = on_fault  # told of each fault, e.g. to show it in the preview
         self._source = open_source()
         self.uri = self._source.uri
         self.fps = self._source.fps
@@ -63,6 +65,8 @@ class ResilientSource:
                 self.faults += 1
                 self.last_fault = str(exc)
                 log.warning("camera %s fault %d: %s; retrying in %.1f s", self.uri, self.faults, exc, backoff)
+                if self.on_fault is not None:
+                    self.on_fault(f"camera fault {self.faults}: {exc}; retrying in {backoff:.1f} s")
                 self._close_current()
                 failed_openings += 1
                 if self._give_up_after is not None and failed_openings > self._give_up_after:
