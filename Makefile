@@ -7,7 +7,7 @@ MNIST ?= ../shared/datasets/mnist.npz
 SAMPLE_VIDEO := samples/sample.mp4
 DEMO_OUT ?= build/demo
 
-.PHONY: setup demo test bundle-model sample bench lint clean
+.PHONY: setup demo test bundle-model sample bench figures clean
 
 $(STAMP): requirements-host.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,16 @@ bundle-model: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/bench_model.py --data $(MNIST)
 	$(PY) bench/bench_pipeline.py
+
+# The README's illustrations, made by the commands themselves from the bundled sample.
+figures: $(STAMP)
+	$(VENV)/bin/edge-app filter samples/stills/still_0.jpg --kernel edge --out docs/img/filter_edge.png
+	$(VENV)/bin/edge-app filter samples/stills/still_0.jpg --kernel gaussian15 --out docs/img/filter_gaussian15.png
+	rm -rf build/explain && $(VENV)/bin/edge-app explain samples/stills/still_1.jpg --out build/explain
+	cp build/explain/still_1_digit03_7.png docs/img/explain_7.png
+	$(VENV)/bin/trainer inspect models/digits_int8.tflite --png docs/img/conv1_kernels.png
+	$(VENV)/bin/edge-app replay samples/stills/still_3.jpg --show-probabilities --show-inputs --out build/figure --quiet
+	$(PY) -c "import cv2; cv2.imwrite('docs/img/annotated_still.png', cv2.imread('build/figure/still_3.jpg'))"
 
 clean:
 	rm -rf build .pytest_cache

@@ -45,6 +45,7 @@ def pipeline_options(f):
         click.option("--max-candidates", type=click.IntRange(1, 1024), default=None, help="Cap on candidates per frame."),
         click.option("--show-inputs", is_flag=True, default=None, help="Draw each digit's normalised 28x28 input."),
         click.option("--show-probabilities", is_flag=True, default=None, help="Draw each digit's ten probabilities."),
+        click.option("--show-features", is_flag=True, default=None, help="Draw the conv1 feature maps of the surest digit."),
         click.option("--jsonl", default=None, help="Write the JSON-lines log here."),
         click.option("--quiet", is_flag=True, help="No progress bar."),
     ]
@@ -53,11 +54,12 @@ def pipeline_options(f):
     return f
 
 
-def _settings(model, config_path, threshold, light_ink, min_confidence, roi, drop_border, max_candidates, show_inputs, show_probabilities):
+def _settings(model, config_path, threshold, light_ink, min_confidence, roi, drop_border, max_candidates, show_inputs, show_probabilities, show_features):
     from .config import load_settings
 
     return load_settings(config_path, {
         "model": model, "min_confidence": min_confidence, "show_inputs": show_inputs, "show_probabilities": show_probabilities,
+        "show_features": show_features,
         "locate.threshold": threshold, "locate.ink": "light" if light_ink else None, "locate.roi": roi,
         "locate.drop_border": drop_border, "locate.max_candidates": max_candidates,
     })
@@ -100,8 +102,15 @@ def _drive(source, pipeline, settings, sinks, show, quiet, label):
             click.echo("note: no display (or OpenCV without GUI): not showing a window", err=True)
     stop = _StopFlag()
 
+    features = None
+    if settings.show_features:
+        from .lessons.explain import FeatureMaps, overlay_features
+
+        features = FeatureMaps(pipeline.classifier.info)
+
     def draw(result, fps):
-        return annotate(result, fps, settings.show_inputs, settings.show_probabilities)
+        picture = annotate(result, fps, settings.show_inputs, settings.show_probabilities)
+        return overlay_features(picture, result, features) if features else picture
 
     bar = None
     if not quiet and source.total and source.total > 1:
@@ -219,6 +228,15 @@ def run_live(source_spec, headless, out, record, serve, token, loop, width, heig
     stats = _drive(source, pipeline, settings, sinks, show=not headless, quiet=True, label="run")
     _summary(stats, source, outputs)
 
+
+def _add_lessons():
+    from .lessons.commands import explain_command, filter_command
+
+    main.add_command(filter_command)
+    main.add_command(explain_command)
+
+
+_add_lessons()
 
 if __name__ == "__main__":
     main()

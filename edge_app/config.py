@@ -26,6 +26,7 @@ class Settings:
     min_confidence: float = 0.6
     show_inputs: bool = False
     show_probabilities: bool = False
+    show_features: bool = False  # the most confident digit's conv1 feature maps, live
     locate: LocateSettings = field(default_factory=LocateSettings)
 
 

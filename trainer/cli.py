@@ -123,3 +123,18 @@ def evaluate(model_path, data_path, png, as_json):
     for d, row in enumerate(result["confusion"]):
         click.echo(f"  {d}: " + " ".join(f"{c:5d}" for c in row))
     click.echo(f"confusion matrix plot: {png}")
+
+
+@main.command()
+@click.argument("model_path", default=os.path.join("models", "digits_float.keras"))
+@click.option("--png", default=None, help="Where to write the grid (default: beside the model, *_conv1_kernels.png).")
+def inspect(model_path, png):
+    """Show the learned first-layer (conv1) kernels as an image grid."""
+    from .inspect import conv1_kernels, plot_kernels
+
+    if not os.path.isfile(model_path):
+        raise UserError(f"model not found: {model_path}")
+    kernels = conv1_kernels(model_path)
+    png = png or os.path.splitext(model_path)[0] + "_conv1_kernels.png"
+    plot_kernels(kernels, png, f"conv1 kernels of {os.path.basename(model_path)}")
+    click.echo(f"{kernels.shape[0]} kernels of {kernels.shape[1]}x{kernels.shape[2]}; wrote {png}")

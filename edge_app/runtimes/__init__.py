@@ -61,7 +61,7 @@ def without_banner():
                     print(line, file=sys.stderr)
 
 
-def open_interpreter(model_path: str, num_threads: int | None = None, runtime: str | None = None):
+def open_interpreter(model_path: str, num_threads: int | None = None, runtime: str | None = None, preserve_all_tensors: bool = False):
     """Return (interpreter with tensors allocated, backend name) for the first installed
     backend, or the one named."""
     names = [runtime] if runtime else list(PREFERENCE)
@@ -71,7 +71,7 @@ def open_interpreter(model_path: str, num_threads: int | None = None, runtime: s
         backend = importlib.import_module(f"{__name__}.{name}")
         if backend.installed():
             with without_banner():
-                interpreter = backend.open(model_path, num_threads)
+                interpreter = backend.open(model_path, num_threads, preserve_all_tensors)
                 interpreter.allocate_tensors()
             return interpreter, name
     raise NoInterpreterError(
