@@ -128,6 +128,8 @@ def _drive(source, pipeline, settings, sinks, show, quiet, label):
         for sink in sinks:
             sink.close()
         source.close()
+    for sink, error in stats.failed_sinks:
+        click.echo(f"error: stopped writing {getattr(sink, 'path', sink)}: {error.strerror or error}; what was written stays readable", err=True)
     return stats
 
 
@@ -144,6 +146,10 @@ def _summary(stats, source, outputs):
 @click.group(cls=EdgeGroup)
 def main():
     """Read handwritten digits from camera frames with an int8 TFLite CNN."""
+    if hasattr(signal, "SIGXFSZ"):
+        # Past a file-size limit, a write should fail with an error the app handles,
+        # not kill the process mid-line.
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 
 
 @main.command()
@@ -174,6 +180,8 @@ def replay(input_path, out, show, jsonl, quiet, **options):
     for path in getattr(source, "unreadable", []):
         click.echo(f"warning: skipped {path}: cannot decode image", err=True)
     _summary(stats, source, outputs)
+    if stats.failed_sinks:
+        sys.exit(1)
 
 
 @main.command("run")
@@ -227,6 +235,8 @@ def run_live(source_spec, headless, out, record, serve, token, loop, width, heig
             source.on_fault = preview.show_fault
     stats = _drive(source, pipeline, settings, sinks, show=not headless, quiet=True, label="run")
     _summary(stats, source, outputs)
+    if stats.failed_sinks:
+        sys.exit(1)
 
 
 def _add_lessons():

@@ -245,9 +245,11 @@ class Locator:
             bgr = bgr[y:y + h, x:x + w]
             offset = np.array([x, y])
         scale = working_scale(*bgr.shape[:2], s)
-        work = cv2.resize(bgr, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR) if scale != 1 else bgr
-        if work.shape[0] < 8 or work.shape[1] < 8:
+        h, w = bgr.shape[:2]
+        size = (int(round(w * scale)), int(round(h * scale)))
+        if min(size) < 8:  # a sliver of a frame: nothing a digit could fit in
             return Candidates.empty(scale)
+        work = cv2.resize(bgr, size, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR) if scale != 1 else bgr
         found = self._find(work)
         boxes = upright_boxes = found.boxes
         angle = deskew.text_angle(found.boxes[found.options == 0]) if len(found.boxes) else 0.0

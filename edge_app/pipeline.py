@@ -82,6 +82,13 @@ class Pipeline:
         return FrameResult(frame, boxes, digits, confidences, accepted, readings, ms, inputs, probabilities)
 
 
+def _close_quietly(sink, stats) -> None:
+    try:
+        sink.close()
+    except OSError as exc:
+        stats.failed_sinks.append((sink, exc))
+
+
 def _union(boxes: np.ndarray) -> tuple:
     x0, y0 = boxes[:, 0].min(), boxes[:, 1].min()
     x1, y1 = (boxes[:, 0] + boxes[:, 2]).max(), (boxes[:, 1] + boxes[:, 3]).max()
@@ -94,6 +101,7 @@ class RunStats:
     digits: int = 0
     readings: int = 0
     seconds: float = 0.0
+    failed_sinks: list = field(default_factory=list)  # (sink, error) of outputs that stopped
 
     @property
     def fps(self) -> float:
@@ -117,8 +125,13 @@ def run(source, pipeline: Pipeline, sinks: list, annotate=None, on_frame=None, s
             t = time.perf_counter()
             picture = annotate(result, fps=stats.fps)
             result.ms["annotate"] = (time.perf_counter() - t) * 1e3
-        for sink in sinks:
-            sink.write(result, picture)
+        for sink in list(sinks):
+            try:
+                sink.write(result, picture)
+            except OSError as exc:  # a full disk, a file-size limit: stop that output, keep going
+                sinks.remove(sink)
+                stats.failed_sinks.append((sink, exc))
+                _close_quietly(sink, stats)
         if on_frame is not None:
             on_frame(result)
     stats.seconds = time.perf_counter() - start

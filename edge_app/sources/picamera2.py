@@ -38,12 +38,14 @@ def y_plane(yuv420: np.ndarray, width: int, height: int) -> np.ndarray:
 
 
 class PiCameraSource:
-    def __init__(self, main_size=(1280, 720), lores_size=(640, 480), camera_factory: Callable | None = None, preview: bool = False):
+    def __init__(self, main_size=(1280, 720), lores_size=(640, 480), camera_factory: Callable | None = None, preview: bool = False,
+                 stall_timeout: float = 5.0):
         factory = camera_factory or _picamera2_class()
         self.uri = "picamera2"
         self.total = None
         self.dropped = 0
         self.captured = 0
+        self.stall_timeout = stall_timeout
         try:
             self.camera = factory()
             config = self.camera.create_video_configuration(
@@ -100,8 +102,11 @@ class PiCameraSource:
         index = 0
         while self._running:
             with self._condition:
+                waited = time.monotonic()
                 while self._latest is None and self._error is None and self._running:
-                    self._condition.wait(timeout=1.0)
+                    self._condition.wait(timeout=0.25)
+                    if time.monotonic() - waited > self.stall_timeout:
+                        raise SourceError(f"the Pi camera delivered no frame for {self.stall_timeout:.0f} s")
                 if self._latest is None:
                     if self._error is not None:
                         raise SourceError(f"the Pi camera failed: {self._error}")

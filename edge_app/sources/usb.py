@@ -15,7 +15,7 @@ class UsbCameraSource:
     """A grabber thread keeps only the latest frame, so a slow pipeline skips stale frames
     instead of queueing them and falling behind reality."""
 
-    def __init__(self, index: int, width: int | None = None, height: int | None = None):
+    def __init__(self, index: int, width: int | None = None, height: int | None = None, stall_timeout: float = 5.0):
         self.uri = f"usb:{index}"
         self._capture = cv2.VideoCapture(index)
         if not self._capture.isOpened():
@@ -27,6 +27,7 @@ class UsbCameraSource:
         self.fps = fps if fps and fps > 0 else None
         self.total = None
         self.dropped = 0
+        self.stall_timeout = stall_timeout
         self._latest = None
         self._condition = threading.Condition()
         self._running = True
@@ -50,8 +51,11 @@ class UsbCameraSource:
         index = 0
         while self._running:
             with self._condition:
+                waited = time.monotonic()
                 while self._latest is None and self._running:
-                    self._condition.wait(timeout=1.0)
+                    self._condition.wait(timeout=0.25)
+                    if time.monotonic() - waited > self.stall_timeout:
+                        raise SourceError(f"{self.uri} delivered no frame for {self.stall_timeout:.0f} s")
                 if self._latest is None:
                     break
                 image, t = self._latest
