@@ -36,6 +36,7 @@ bundle-model: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/bench_model.py --data $(MNIST)
 	$(PY) bench/bench_pipeline.py
+	$(PY) bench/bench_hostile.py
 
 # The README's illustrations, made by the commands themselves from the bundled sample.
 figures: $(STAMP)

@@ -20,13 +20,8 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-run() {
-  if [ "$DRY_RUN" = 1 ]; then
-    printf '+ %s\n' "$*"
-  else
-    "$@"
-  fi
-}
+# shellcheck source=deploy/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 if [ "$DRY_RUN" = 0 ] && [ "$(id -u)" != 0 ]; then
   echo "error: run as root (sudo deploy/install.sh), or add --dry-run to see the steps" >&2

@@ -30,13 +30,8 @@ for f in "$MODEL" "$SIDECAR"; do
   fi
 done
 
-run() {
-  if [ "$DRY_RUN" = 1 ]; then
-    printf '+ %s\n' "$*"
-  else
-    "$@"
-  fi
-}
+# shellcheck source=deploy/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 STAGE="pi-digits"
 run rsync -az --delete --exclude .venv --exclude build --exclude .git --exclude tests --exclude samples \

@@ -7,18 +7,8 @@ import sys
 
 import click
 
+from .cli_errors import OneLineErrors
 from .errors import UserError
-
-
-class EdgeGroup(click.Group):
-    """Expected failures become one line on stderr and exit code 2."""
-
-    def invoke(self, ctx):
-        try:
-            return super().invoke(ctx)
-        except UserError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(2)
 
 
 def _parse_roi(ctx, param, value):
@@ -143,7 +133,7 @@ def _summary(stats, source, outputs):
         click.echo(f"wrote {path}")
 
 
-@click.group(cls=EdgeGroup)
+@click.group(cls=OneLineErrors)
 def main():
     """Read handwritten digits from camera frames with an int8 TFLite CNN."""
     if hasattr(signal, "SIGXFSZ"):

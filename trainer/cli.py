@@ -8,23 +8,13 @@ from dataclasses import asdict
 
 import click
 
+from edge_app.cli_errors import OneLineErrors
 from edge_app.errors import UserError
 
 from .data import DATA_ENV, load_mnist
 
 DEFAULT_OUT = os.path.join("build", "train")
 DEFAULT_MODEL = os.path.join("models", "digits_int8.tflite")
-
-
-class TrainerGroup(click.Group):
-    """Turns expected failures into one line on stderr and exit code 2."""
-
-    def invoke(self, ctx):
-        try:
-            return super().invoke(ctx)
-        except UserError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(2)
 
 
 def training_options(f):
@@ -52,7 +42,7 @@ def _train(data, epochs, batch_size, learning_rate, seed, augment, limit, out_di
     return model, accuracy, asdict(cfg)
 
 
-@click.group(cls=TrainerGroup)
+@click.group(cls=OneLineErrors)
 def main():
     """Train the lecture's CNN on MNIST and export it as a proven int8 TFLite model."""
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..errors import SourceError
 from ..frames import Frame
+from .latest import LatestFrame
 
 
 def _picamera2_class():
@@ -43,9 +44,6 @@ class PiCameraSource:
         factory = camera_factory or _picamera2_class()
         self.uri = "picamera2"
         self.total = None
-        self.dropped = 0
-        self.captured = 0
-        self.stall_timeout = stall_timeout
         try:
             self.camera = factory()
             config = self.camera.create_video_configuration(
@@ -68,17 +66,22 @@ class PiCameraSource:
         controls = config.get("controls", {}) if isinstance(config, dict) else {}
         frame_duration = controls.get("FrameDurationLimits", (33333, 33333))[0]
         self.fps = 1e6 / frame_duration if frame_duration else 30.0
-        self._latest = None
-        self._error: Exception | None = None
-        self._condition = threading.Condition()
-        self._running = True
+        self._latest = LatestFrame("the Pi camera", stall_timeout)
         self._start = time.monotonic()
         self._thread = threading.Thread(target=self._grab, name="picamera2-grabber", daemon=True)
         self._thread.start()
 
+    @property
+    def dropped(self) -> int:
+        return self._latest.dropped
+
+    @property
+    def captured(self) -> int:
+        return self._latest.taken + self._latest.dropped
+
     def _grab(self) -> None:
         width, height = self.lores_size
-        while self._running:
+        while self._latest.open:
             try:
                 request = self.camera.capture_request()
                 try:
@@ -87,39 +90,19 @@ class PiCameraSource:
                 finally:
                     request.release()
             except Exception as exc:  # whatever the camera raises ends this source; the caller reopens it
-                with self._condition:
-                    self._error = exc
-                    self._condition.notify_all()
+                self._latest.fail(exc)
                 return
-            with self._condition:
-                self.captured += 1
-                if self._latest is not None:
-                    self.dropped += 1
-                self._latest = (grey, main, time.monotonic() - self._start)
-                self._condition.notify()
+            self._latest.put((grey, main, time.monotonic() - self._start))
 
     def frames(self) -> Iterator[Frame]:
         index = 0
-        while self._running:
-            with self._condition:
-                waited = time.monotonic()
-                while self._latest is None and self._error is None and self._running:
-                    self._condition.wait(timeout=0.25)
-                    if time.monotonic() - waited > self.stall_timeout:
-                        raise SourceError(f"the Pi camera delivered no frame for {self.stall_timeout:.0f} s")
-                if self._latest is None:
-                    if self._error is not None:
-                        raise SourceError(f"the Pi camera failed: {self._error}")
-                    break
-                grey, main, t = self._latest
-                self._latest = None
+        while (item := self._latest.take()) is not None:
+            grey, main, t = item
             yield Frame(image=grey, index=index, timestamp=round(t, 6), source=self.uri, display=main)
             index += 1
 
     def close(self) -> None:
-        self._running = False
-        with self._condition:
-            self._condition.notify_all()
+        self._latest.close()
         self._thread.join(timeout=2)
         for step in (self.camera.stop, self.camera.close):
             try:

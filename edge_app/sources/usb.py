@@ -9,12 +9,10 @@ import cv2
 
 from ..errors import SourceError
 from ..frames import Frame
+from .latest import LatestFrame
 
 
 class UsbCameraSource:
-    """A grabber thread keeps only the latest frame, so a slow pipeline skips stale frames
-    instead of queueing them and falling behind reality."""
-
     def __init__(self, index: int, width: int | None = None, height: int | None = None, stall_timeout: float = 5.0):
         self.uri = f"usb:{index}"
         self._capture = cv2.VideoCapture(index)
@@ -26,46 +24,31 @@ class UsbCameraSource:
         fps = self._capture.get(cv2.CAP_PROP_FPS)
         self.fps = fps if fps and fps > 0 else None
         self.total = None
-        self.dropped = 0
-        self.stall_timeout = stall_timeout
-        self._latest = None
-        self._condition = threading.Condition()
-        self._running = True
+        self._latest = LatestFrame(self.uri, stall_timeout)
         self._start = time.monotonic()
         self._thread = threading.Thread(target=self._grab, name="usb-grabber", daemon=True)
         self._thread.start()
 
+    @property
+    def dropped(self) -> int:
+        return self._latest.dropped
+
     def _grab(self) -> None:
-        while self._running:
+        while self._latest.open:
             ok, image = self._capture.read()
             if not ok:
-                time.sleep(0.05)
+                time.sleep(0.05)  # nothing this time; a lasting silence is a stall
                 continue
-            with self._condition:
-                if self._latest is not None:
-                    self.dropped += 1
-                self._latest = (image, time.monotonic() - self._start)
-                self._condition.notify()
+            self._latest.put((image, time.monotonic() - self._start))
 
     def frames(self) -> Iterator[Frame]:
         index = 0
-        while self._running:
-            with self._condition:
-                waited = time.monotonic()
-                while self._latest is None and self._running:
-                    self._condition.wait(timeout=0.25)
-                    if time.monotonic() - waited > self.stall_timeout:
-                        raise SourceError(f"{self.uri} delivered no frame for {self.stall_timeout:.0f} s")
-                if self._latest is None:
-                    break
-                image, t = self._latest
-                self._latest = None
+        while (item := self._latest.take()) is not None:
+            image, t = item
             yield Frame(image=image, index=index, timestamp=round(t, 6), source=self.uri)
             index += 1
 
     def close(self) -> None:
-        self._running = False
-        with self._condition:
-            self._condition.notify_all()
+        self._latest.close()
         self._thread.join(timeout=2)
         self._capture.release()
