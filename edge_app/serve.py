@@ -51,13 +51,15 @@ def is_loopback(host: str) -> bool:
 
 
 def parse_address(text: str) -> tuple[str, int]:
+    """HOST:PORT, or just PORT (or :PORT) for loopback."""
     host, _, port = text.rpartition(":")
+    host = host or "127.0.0.1"
     try:
         port_number = int(port)
     except ValueError:
         port_number = -1
     if not host or not 0 <= port_number < 65536:
-        raise UserError(f"--serve wants HOST:PORT, e.g. 127.0.0.1:8080, not {text!r}")
+        raise UserError(f"--serve wants PORT or HOST:PORT, e.g. 8080 or 0.0.0.0:8080, not {text!r}")
     return host.strip("[]"), port_number
 
 

@@ -157,3 +157,13 @@ def test_preview_shows_camera_faults(server):
 
     shown = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR)
     assert shown[10, 5, 2] > 100 and shown[10, 5, 0] < 80  # the red fault banner
+
+
+def test_address_defaults_to_loopback():
+    from edge_app.serve import parse_address
+
+    assert parse_address("8080") == ("127.0.0.1", 8080)
+    assert parse_address(":9000") == ("127.0.0.1", 9000)
+    assert parse_address("0.0.0.0:8080") == ("0.0.0.0", 8080)
+    with pytest.raises(UserError):
+        parse_address("localhost:http")

@@ -80,7 +80,7 @@ def train(data: Mnist, cfg: TrainConfig, out_dir: str):
     for epoch in range(cfg.epochs):
         # A fresh augmented copy each epoch, seeded by (seed, epoch): reproducible and
         # independent of how Keras schedules its batches.
-        images = augment_batch(x_train, (cfg.seed, epoch), augment_cfg, y_train) if cfg.augment else x_train
+        images = augment_batch(x_train, (cfg.seed, epoch), augment_cfg) if cfg.augment else x_train
         extra = negatives(int(cfg.negatives * len(x_train)), x_train, (cfg.seed, epoch, 1)) if cfg.negatives else images[:0]
         result = model.fit(
             as_float(np.concatenate([images, extra])), targets(y_train, len(extra)),
