@@ -203,9 +203,35 @@ def remove_lines(mask: np.ndarray) -> np.ndarray:
     if segments is None:
         return mask
     lines = np.zeros_like(mask)
-    for x0, y0, x1, y1 in segments.reshape(-1, 4) * step:
-        cv2.line(lines, (int(x0), int(y0)), (int(x1), int(y1)), 255, 2 * step + 1)
+    for x0, y0, x1, y1 in segments.reshape(-1, 4):
+        if _thickness(small, (x0, y0), (x1, y1)) <= THIN_LINE:
+            cv2.line(lines, (int(x0) * step, int(y0) * step), (int(x1) * step, int(y1) * step), 255, 2 * step + 1)
     return cv2.bitwise_and(mask, cv2.bitwise_not(lines))
+
+
+# Ruled and grid lines are a few pixels thick; a long straight stroke of a big marker
+# digit is far thicker, and Hough finds "lines" inside it too. Only thin ones go.
+THIN_LINE = 4  # pixels, at the (half) resolution lines are searched at
+
+
+def _thickness(mask: np.ndarray, start, end, samples: int = 40, reach: int = 12) -> float:
+    """Median length of the ink run across the segment, measured at points along it."""
+    p0, p1 = np.asarray(start, float), np.asarray(end, float)
+    direction = (p1 - p0) / max(np.hypot(*(p1 - p0)), 1e-9)
+    normal = np.array([-direction[1], direction[0]])
+    along = p0 + np.linspace(0.05, 0.95, samples)[:, None] * (p1 - p0)
+    offsets = np.arange(-reach, reach + 1)
+    points = np.rint(along[:, None, :] + offsets[None, :, None] * normal).astype(int)
+    h, w = mask.shape
+    inside = (points[..., 0] >= 0) & (points[..., 0] < w) & (points[..., 1] >= 0) & (points[..., 1] < h)
+    ink = np.zeros(points.shape[:2], bool)
+    ink[inside] = mask[points[..., 1][inside], points[..., 0][inside]] > 0
+    # The run through the middle: count inked offsets outward from the centre until a gap.
+    centre = reach
+    left = np.argmin(np.concatenate([ink[:, centre::-1], np.zeros((samples, 1), bool)], axis=1), axis=1)
+    right = np.argmin(np.concatenate([ink[:, centre:], np.zeros((samples, 1), bool)], axis=1), axis=1)
+    runs = np.where(ink[:, centre], left + right - 1, 0)
+    return float(np.median(runs))
 
 
 def join_pieces(stats: np.ndarray) -> np.ndarray:
@@ -221,7 +247,7 @@ def join_pieces(stats: np.ndarray) -> np.ndarray:
     gap_y = np.maximum(y[:, None], y[None]) - np.minimum(y[:, None] + h[:, None], y[None] + h[None])
     piece_is_small = area[:, None] < 0.35 * area[None]
     over = overlap_x >= 0.5 * np.minimum(w[:, None], w[None])
-    close = gap_y <= 0.25 * h[None]
+    close = gap_y <= 0.12 * h[None]
     tall_enough = h[None] >= h[:, None]
     joins = piece_is_small & over & close & tall_enough
     np.fill_diagonal(joins, False)
