@@ -1,14 +1,12 @@
 """`edge-app`: replay recordings or run live, with the same pipeline."""
 from __future__ import annotations
 
-import os
 import signal
 import sys
 
 import click
 
 from .cli_errors import OneLineErrors
-from .errors import UserError
 
 
 def _parse_roi(ctx, param, value):

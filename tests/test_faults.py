@@ -18,7 +18,7 @@ from edge_app.sources.resilient import ResilientSource
 
 from conftest import ROOT, assert_one_line_error, run_cli
 from fake_picamera2 import FakePicamera2
-from helpers import SAMPLE_VIDEO, STILLS
+from helpers import SAMPLE_VIDEO
 
 EDGE_APP = os.path.join(os.path.dirname(sys.executable), "edge-app")
 

@@ -2,7 +2,6 @@
 import os
 
 import numpy as np
-import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from edge_app import split

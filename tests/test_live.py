@@ -6,7 +6,7 @@ from edge_app.frames import Frame
 from edge_app.sources.resilient import ResilientSource
 
 from conftest import run_cli
-from helpers import SAMPLE_VIDEO, read_log, without_timings
+from helpers import SAMPLE_VIDEO, read_log
 
 
 def test_replaying_a_live_recording_gives_the_live_readings(tmp_path):

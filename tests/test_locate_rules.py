@@ -3,7 +3,10 @@ import cv2
 import numpy as np
 
 from edge_app import deskew
-from edge_app.locate import LocateSettings, Locator, in_words, ink_darkness, remove_lines
+from edge_app.blobs import in_words
+from edge_app.ink import ink_darkness
+from edge_app.lines import remove_lines
+from edge_app.locate import LocateSettings, Locator
 
 
 def page(h=240, w=320, colour=(225, 225, 225)):

@@ -1,0 +1,91 @@
+"""What is ink: how much darker than its own paper each pixel is, and how dark is enough.
+
+The paper is estimated per colour channel; the darkest channel wins, so blue and red ink
+and pencil stay visible on white or coloured paper, and dividing by the paper's
+brightness removes shadows and uneven light.
+"""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+
+# Background darker than this share of the frame's bright paper is not paper (a desk,
+# the floor, a dark border), and nothing on it counts as ink. Shadows on paper stay
+# above it: their background is still lighter than that.
+PAPER_SHARE = 0.45
+
+
+def ink_darkness(bgr: np.ndarray, light_ink: bool = False) -> np.ndarray:
+    """How much darker than its local paper each pixel is (0-255), relative to the paper's
+    brightness: a stroke in a shadow counts as much as the same stroke in full light.
+    Zero wherever the background is not paper."""
+    if light_ink:
+        bgr = cv2.bitwise_not(bgr)
+    h, w = bgr.shape[:2]
+    factor = max(1, int(round(min(h, w) / 120)))
+    small = cv2.resize(bgr, (max(1, w // factor), max(1, h // factor)), interpolation=cv2.INTER_AREA)
+    # Wider than the thickest marker stroke of the largest digit we accept.
+    k = max(3, int(round(0.07 * min(h, w) / factor)) | 1)
+    # A closing (max then min filter) erases strokes but keeps the edge of a shadow
+    # where it is: a plain max filter would carry bright paper into the shadow.
+    paper = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    paper = cv2.blur(paper, (3, 3))
+    brightness = paper.max(axis=2).astype(np.float32)
+    bright_paper = max(float(np.percentile(brightness, 90)), 1.0)
+    is_paper = brightness >= PAPER_SHARE * bright_paper
+    # The rim of the paper, where the background estimate mixes paper and desk, is not
+    # trusted either: its darkness is the desk's, not ink's.
+    is_paper = cv2.erode(is_paper.astype(np.uint8), np.ones((5, 5), np.uint8))
+    gain = np.where(is_paper > 0, 255.0 / np.maximum(brightness, 1.0), 0.0).astype(np.float32)
+    paper = cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR)
+    gain = cv2.resize(gain, (w, h), interpolation=cv2.INTER_NEAREST)
+    diff = cv2.subtract(paper, bgr)
+    b, g, r = cv2.split(diff)
+    darkest = cv2.max(cv2.max(b, g), r)
+    return cv2.multiply(darkest, gain, dtype=cv2.CV_8U)
+
+
+# A stroke must be this many times darker than the median darkness around it. Strokes
+# cover well under half of any neighbourhood, so the median is the paper's own texture:
+# low on clean paper, where faint strokes pass; high on leather, cardboard fibre or a
+# noisy sensor, where only real ink does.
+CLUTTER_FACTOR = 3.0
+
+
+def ink_levels(dark: np.ndarray, s) -> tuple[np.ndarray, np.ndarray]:
+    """Per-pixel (low, high) darkness thresholds. A stroke is the pixels above low that
+    are connected to at least one pixel above high (hysteresis): faint pencil and thin
+    ballpoint stay whole, while texture that never gets dark is dropped."""
+    on_paper = dark[::4, ::4]
+    on_paper = on_paper[on_paper > 0]
+    if on_paper.size == 0:
+        full = np.full(dark.shape, 255, np.uint8)
+        return full, full
+    if s.threshold == "otsu":
+        level, _ = cv2.threshold(on_paper.reshape(1, -1), 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+        low = max(level, s.min_contrast * 0.5)
+    else:
+        median = _middle(on_paper)
+        sigma = 1.4826 * _middle(np.abs(on_paper.astype(np.int16) - int(median))) + 1.0
+        low = max(median + s.noise_sigmas * sigma, s.min_contrast * 0.5)
+    h, w = dark.shape
+    factor = max(1, int(round(min(h, w) / 120)))
+    small = cv2.resize(dark, (max(1, w // factor), max(1, h // factor)), interpolation=cv2.INTER_AREA)
+    k = max(3, int(round(0.1 * min(h, w) / factor)) | 1)
+    # A frame-filling marker digit can cover most of one window; over a window three
+    # times wider it cannot, while texture is as dense at either size: take the lower.
+    wide = min(3 * k, (min(small.shape[:2]) - 1) | 1)
+    clutter = cv2.min(cv2.medianBlur(small, k), cv2.medianBlur(small, max(k, wide))).astype(np.float32)
+    low_map = np.maximum(clutter * CLUTTER_FACTOR, low)
+    high_map = np.maximum(low_map * 1.6, s.min_contrast)
+    # Thresholds vary slowly: computed small, then spread to full size.
+    to_full = lambda m: cv2.resize(np.clip(m, 0, 255).astype(np.uint8), (w, h), interpolation=cv2.INTER_LINEAR)
+    return to_full(low_map), to_full(high_map)
+
+
+def _middle(values: np.ndarray) -> float:
+    k = len(values) // 2
+    return float(np.partition(values, k)[k])
+
+

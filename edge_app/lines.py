@@ -1,0 +1,65 @@
+"""Ruled, grid and table lines and paper edges: long, straight and thin, never digits."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+
+# A straight run longer than this share of the frame's longer side is a ruled, grid or
+# table line or a paper edge, never a digit stroke (a digit is at most a third of the
+# frame tall, and its strokes are shorter still).
+LINE_SHARE = 0.3
+
+
+def remove_lines(mask: np.ndarray) -> np.ndarray:
+    """Erase long straight lines at any angle, as thin bands: the strokes of a digit that
+    a line crosses keep their pixels on either side of it."""
+    h, w = mask.shape
+    step = 2 if min(h, w) > 400 else 1
+    small = mask[::step, ::step]
+    length = int(LINE_SHARE * max(h, w) / step)
+    # Only ink that spans a line's length can hold a line: most frames have none, and
+    # then the (costly) Hough transform is skipped.
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(small, connectivity=8)
+    long_enough = np.flatnonzero(np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]) >= length) + 1
+    if len(long_enough) == 0:
+        return mask
+    lut = np.zeros(count, np.uint8)
+    lut[long_enough] = 255
+    small = lut[labels]
+    segments = cv2.HoughLinesP(small, 1, np.pi / 360, threshold=max(10, length // 2),
+                               minLineLength=length, maxLineGap=max(2, length // 40))
+    if segments is None:
+        return mask
+    lines = np.zeros_like(mask)
+    for x0, y0, x1, y1 in segments.reshape(-1, 4):
+        if _thickness(small, (x0, y0), (x1, y1)) <= THIN_LINE:
+            cv2.line(lines, (int(x0) * step, int(y0) * step), (int(x1) * step, int(y1) * step), 255, 2 * step + 1)
+    return cv2.bitwise_and(mask, cv2.bitwise_not(lines))
+
+
+# Ruled and grid lines are a few pixels thick; a long straight stroke of a big marker
+# digit is far thicker, and Hough finds "lines" inside it too. Only thin ones go.
+THIN_LINE = 4  # pixels, at the (half) resolution lines are searched at
+
+
+def _thickness(mask: np.ndarray, start, end, samples: int = 40, reach: int = 12) -> float:
+    """Median length of the ink run across the segment, measured at points along it."""
+    p0, p1 = np.asarray(start, float), np.asarray(end, float)
+    direction = (p1 - p0) / max(np.hypot(*(p1 - p0)), 1e-9)
+    normal = np.array([-direction[1], direction[0]])
+    along = p0 + np.linspace(0.05, 0.95, samples)[:, None] * (p1 - p0)
+    offsets = np.arange(-reach, reach + 1)
+    points = np.rint(along[:, None, :] + offsets[None, :, None] * normal).astype(int)
+    h, w = mask.shape
+    inside = (points[..., 0] >= 0) & (points[..., 0] < w) & (points[..., 1] >= 0) & (points[..., 1] < h)
+    ink = np.zeros(points.shape[:2], bool)
+    ink[inside] = mask[points[..., 1][inside], points[..., 0][inside]] > 0
+    # The run through the middle: count inked offsets outward from the centre until a gap.
+    centre = reach
+    left = np.argmin(np.concatenate([ink[:, centre::-1], np.zeros((samples, 1), bool)], axis=1), axis=1)
+    right = np.argmin(np.concatenate([ink[:, centre:], np.zeros((samples, 1), bool)], axis=1), axis=1)
+    runs = np.where(ink[:, centre], left + right - 1, 0)
+    return float(np.median(runs))
+
+
