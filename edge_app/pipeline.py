@@ -15,7 +15,7 @@ from .classify import Classifier
 from .contract import normalise_digit
 from .frames import Frame
 from .locate import Locator, LocateSettings
-from .read import Reading, read_lines, reject_text_lines
+from .read import Reading, read_lines, reject_text_lines, union_box
 
 
 @dataclass
@@ -76,7 +76,7 @@ class Pipeline:
         accepted = reject_text_lines(upright, accepted, confidences)
         readings = read_lines(upright[accepted], digits[accepted])
         index = np.flatnonzero(accepted)
-        readings = [Reading(r.text, _union(boxes[index[list(r.members)]]), tuple(int(index[m]) for m in r.members)) for r in readings]
+        readings = [Reading(r.text, union_box(boxes[index[list(r.members)]]), tuple(int(index[m]) for m in r.members)) for r in readings]
         t4 = time.perf_counter()
         ms.update(locate=(t1 - t0) * 1e3, normalise=(t2 - t1) * 1e3, classify=(t3 - t2) * 1e3, read=(t4 - t3) * 1e3)
         return FrameResult(frame, boxes, digits, confidences, accepted, readings, ms, inputs, probabilities)
@@ -87,12 +87,6 @@ def _close_quietly(sink, stats) -> None:
         sink.close()
     except OSError as exc:
         stats.failed_sinks.append((sink, exc))
-
-
-def _union(boxes: np.ndarray) -> tuple:
-    x0, y0 = boxes[:, 0].min(), boxes[:, 1].min()
-    x1, y1 = (boxes[:, 0] + boxes[:, 2]).max(), (boxes[:, 1] + boxes[:, 3]).max()
-    return (int(x0), int(y0), int(x1 - x0), int(y1 - y0))
 
 
 @dataclass

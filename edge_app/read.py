@@ -104,9 +104,13 @@ def reject_text_lines(boxes: np.ndarray, accepted: np.ndarray, confidences: np.n
     return verdict
 
 
+def union_box(boxes: np.ndarray) -> tuple:
+    """The box (x, y, w, h) around boxes (N, 4)."""
+    x0, y0 = boxes[:, 0].min(), boxes[:, 1].min()
+    x1, y1 = (boxes[:, 0] + boxes[:, 2]).max(), (boxes[:, 1] + boxes[:, 3]).max()
+    return (int(x0), int(y0), int(x1 - x0), int(y1 - y0))
+
+
 def _reading(members, boxes, digits) -> Reading:
-    sel = boxes[members]
-    x0, y0 = sel[:, 0].min(), sel[:, 1].min()
-    x1, y1 = (sel[:, 0] + sel[:, 2]).max(), (sel[:, 1] + sel[:, 3]).max()
     text = "".join(str(int(digits[i])) for i in members)
-    return Reading(text=text, box=(int(x0), int(y0), int(x1 - x0), int(y1 - y0)), members=tuple(members))
+    return Reading(text=text, box=union_box(boxes[members]), members=tuple(members))
