@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import hashlib
-import json
+import os
 import tempfile
 from dataclasses import dataclass
 
@@ -11,8 +11,7 @@ import numpy as np
 from edge_app.classify import Classifier
 from edge_app.contract import CONTRACT_VERSION
 from edge_app.errors import UserError
-from edge_app.fsutil import atomic_path
-from edge_app.model import ModelInfo, sidecar_path
+from edge_app.model import ModelInfo, install_model
 
 from .data import Mnist
 from .train import as_float
@@ -89,9 +88,14 @@ def export(model, data: Mnist, out_path: str, gate: Gate, training: dict, float_
         "training": training,
         "sha256": hashlib.sha256(tflite_bytes).hexdigest(),
     }
-    with atomic_path(out_path) as tmp_model, atomic_path(sidecar_path(out_path)) as tmp_sidecar:
-        with open(tmp_model, "wb") as f:
+    folder = os.path.dirname(os.path.abspath(out_path))
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp_model = tempfile.mkstemp(prefix=".export.", suffix=".tflite", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
             f.write(tflite_bytes)
+            f.flush()
+            os.fsync(f.fileno())
         accuracy, _ = int8_accuracy(tmp_model, meta, data)
         meta["int8_test_accuracy"] = accuracy
         if accuracy < gate.floor:
@@ -101,9 +105,8 @@ def export(model, data: Mnist, out_path: str, gate: Gate, training: dict, float_
                 f"int8 accuracy {accuracy:.4f} is {float_accuracy - accuracy:.4f} below the float model's {float_accuracy:.4f} "
                 f"(margin {gate.margin:.4f}); the previous model is untouched"
             )
-        with open(tmp_sidecar, "w", encoding="utf-8") as f:
-            json.dump(meta, f, indent=2)
-        # Both temporary files are complete before either is renamed, back to back; an
-        # export killed between the two renames leaves a pair whose sha256 disagrees,
-        # which the loader refuses, never a half-written file.
+        install_model(out_path, tmp_model, meta)
+    finally:
+        if os.path.exists(tmp_model):
+            os.unlink(tmp_model)
     return meta
