@@ -149,3 +149,21 @@ def test_sigterm_during_replay_keeps_outputs_whole(tmp_path):
     while capture.read()[0]:
         count += 1
     assert 0 < len(records) == count <= 40
+
+
+def test_a_full_disk_stops_the_video_leaving_it_playable(tmp_path):
+    video, log = tmp_path / "out.mp4", tmp_path / "log.jsonl"
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (400_000, 400_000))
+
+    result = subprocess.run([EDGE_APP, "replay", SAMPLE_VIDEO, "--out", str(video), "--jsonl", str(log), "--quiet"],
+                            cwd=ROOT, capture_output=True, text=True, preexec_fn=limit, timeout=120)
+    assert result.returncode == 1, result.stderr
+    assert "stopped writing" in result.stderr and "out.mp4" in result.stderr and "Traceback" not in result.stderr
+    capture = cv2.VideoCapture(str(video))
+    frames = 0
+    while capture.read()[0]:
+        frames += 1
+    assert 0 < frames < 40  # playable, cut short
+    assert len([json.loads(line) for line in log.read_text().splitlines()]) == 40  # the log went on

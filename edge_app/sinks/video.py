@@ -1,11 +1,25 @@
 """Annotated output: a video file, or one image per input image in a folder."""
 from __future__ import annotations
 
+import errno
 import os
+import resource
+import shutil
 
 import cv2
 
 from ..errors import UserError
+
+
+def room_for(path: str) -> float:
+    """Bytes the file at ``path`` may still grow by: free disk space, or a file-size
+    limit on this process if that is smaller."""
+    room = float(shutil.disk_usage(os.path.dirname(os.path.abspath(path))).free)
+    limit = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
+    if limit != resource.RLIM_INFINITY:
+        size = os.path.getsize(path) if os.path.exists(path) else 0
+        room = min(room, float(limit - size))
+    return room
 
 
 class VideoSink:
@@ -17,8 +31,10 @@ class VideoSink:
         self.fps = fps or 10.0
         self._writer = None
         self._size = None
+        self._frames = 0
 
     def write(self, result, picture) -> None:
+        self._check_room()
         h, w = picture.shape[:2]
         if self._writer is None:
             fourcc = cv2.VideoWriter_fourcc(*("MJPG" if self.path.lower().endswith(".avi") else "mp4v"))
@@ -29,6 +45,16 @@ class VideoSink:
         if (w, h) != self._size:
             picture = cv2.resize(picture, self._size)
         self._writer.write(picture)
+        self._frames += 1
+
+    def _check_room(self) -> None:
+        """OpenCV's writer does not report a full disk, and a video cut off mid-write is
+        unplayable. So stop while a few frames and the index still fit: closing then
+        leaves a playable file of everything written so far."""
+        written = os.path.getsize(self.path) if self._frames and os.path.exists(self.path) else 0
+        per_frame = written / self._frames if self._frames else 0
+        if room_for(self.path) < 64 * 1024 + 4 * per_frame:
+            raise OSError(errno.ENOSPC, "no room left for the video; recording stopped")
 
     def close(self) -> None:
         if self._writer is not None:
