@@ -29,7 +29,7 @@ def pipeline_options(f):
         click.option("--light-ink", is_flag=True, default=None, help="Light digits on a dark background."),
         click.option("--min-confidence", type=click.FloatRange(0, 1), default=None, help="Below this a crop is rejected, not a digit."),
         click.option("--roi", callback=_parse_roi, default=None, help="Only look inside x,y,w,h."),
-        click.option("--drop-border", is_flag=True, default=None, help="Ignore blobs touching the frame's edge."),
+        click.option("--drop-border/--keep-border", default=None, help="Ignore blobs touching the frame's edge (default: drop)."),
         click.option("--max-candidates", type=click.IntRange(1, 1024), default=None, help="Cap on candidates per frame."),
         click.option("--show-inputs", is_flag=True, default=None, help="Draw each digit's normalised 28x28 input."),
         click.option("--show-probabilities", is_flag=True, default=None, help="Draw each digit's ten probabilities."),

@@ -35,7 +35,9 @@ class LocateSettings:
     min_contrast: float = 28.0  # grey levels between a candidate's ink and its paper
     relative_contrast: float = 0.35  # of the frame's typical candidate contrast
     noise_sigmas: float = 5.0
-    drop_border: bool = False  # drop blobs that touch the frame's edge
+    # A blob touching the frame's edge is cut off: its shape cannot be read reliably, and a
+    # camera that moves shows it whole a moment later. (real-dev: precision 0.953 -> 0.973.)
+    drop_border: bool = True
     roi: tuple | None = None  # (x, y, w, h) in frame pixels
     max_candidates: int = 48
     work_min_side: int = 480  # smaller frames are upscaled to this
