@@ -85,3 +85,15 @@ def test_idx_folder_and_truncated_idx(tmp_path):
         assert np.array_equal(data.x_train, d["x_train"]) and np.array_equal(data.y_test, d["y_test"])
     labels.write_bytes(labels.read_bytes()[:-10])
     assert_one_line_error(run_cli("trainer", "train", "--data", tmp_path), "truncated")
+
+
+def test_evaluate_prints_accuracy_per_class_and_writes_the_matrix(tmp_path):
+    png = tmp_path / "confusion.png"
+    result = run_cli("trainer", "evaluate", "models/digits_int8.tflite", "--data", MNIST_SMALL, "--png", png, "--json")
+    assert result.returncode == 0, result.stderr[-1000:]
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert figures["images"] == 600 and figures["accuracy"] >= 0.985
+    assert len(figures["per_class"]) == 10 and sum(map(sum, figures["confusion"])) == 600
+    assert png.stat().st_size > 0
+    text = run_cli("trainer", "evaluate", "models/digits_int8.tflite", "--data", MNIST_SMALL, "--png", png)
+    assert "accuracy" in text.stdout and "per class" in text.stdout and "confusion" in text.stdout
