@@ -62,15 +62,19 @@ def _build_pipeline(settings):
 
 
 class _StopFlag:
-    """SIGINT/SIGTERM end the loop after the current frame, so files are closed cleanly."""
+    """SIGINT/SIGTERM end the loop after the current frame, so files are closed cleanly.
+    Closing the source too wakes a loop that waits on a camera gone silent."""
 
-    def __init__(self):
+    def __init__(self, source):
         self.stopped = False
+        self._source = source
         signal.signal(signal.SIGTERM, self._stop)
         signal.signal(signal.SIGINT, self._stop)
 
     def _stop(self, signum, frame):
-        self.stopped = True
+        if not self.stopped:
+            self.stopped = True
+            self._source.close()
 
     def __call__(self):
         return self.stopped
@@ -88,7 +92,7 @@ def _drive(source, pipeline, settings, sinks, show, quiet, label):
             sinks.append(window)
         else:
             click.echo("note: no display (or OpenCV without GUI): not showing a window", err=True)
-    stop = _StopFlag()
+    stop = _StopFlag(source)
 
     features = None
     if settings.show_features:

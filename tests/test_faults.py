@@ -122,7 +122,7 @@ def test_sigkill_loses_at_most_the_line_being_written(tmp_path):
     app = subprocess.Popen([EDGE_APP, "run", "--source", SAMPLE_VIDEO, "--loop", "--headless", "--jsonl", str(log)],
                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 60
-    while time.time() < deadline and (not log.exists() or log.stat().st_size < 20000):
+    while time.time() < deadline and (not log.exists() or log.read_text().count("\n") < 12):
         time.sleep(0.05)
     app.send_signal(signal.SIGKILL)
     app.wait(timeout=10)
@@ -167,3 +167,33 @@ def test_a_full_disk_stops_the_video_leaving_it_playable(tmp_path):
         frames += 1
     assert 0 < frames < 40  # playable, cut short
     assert len([json.loads(line) for line in log.read_text().splitlines()]) == 40  # the log went on
+
+
+def test_sigterm_stops_a_run_waiting_on_a_silent_camera(tmp_path):
+    """A camera that delivers nothing: SIGTERM still ends the run at once, cleanly."""
+    script = tmp_path / "silent.py"
+    script.write_text(
+        "import sys, time\n"
+        f"sys.path.insert(0, {os.path.join(ROOT, 'tests')!r})\n"
+        "from edge_app.sources import usb\n"
+        "class Silent:\n"
+        "    def __init__(self, index): pass\n"
+        "    def isOpened(self): return True\n"
+        "    def set(self, *a): return True\n"
+        "    def get(self, p): return 30.0\n"
+        "    def read(self):\n"
+        "        time.sleep(0.05)\n"
+        "        return False, None\n"
+        "    def release(self): pass\n"
+        "usb.cv2.VideoCapture = Silent\n"
+        "from edge_app.cli import main\n"
+        "sys.exit(main(['run', '--source', 'usb:0', '--headless', '--jsonl', sys.argv[1]]))\n")
+    app = subprocess.Popen([sys.executable, str(script), str(tmp_path / "log.jsonl")], cwd=ROOT,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(2.0)
+    started = time.time()
+    app.send_signal(signal.SIGTERM)
+    out, err = app.communicate(timeout=20)
+    assert time.time() - started < 4, "the run did not stop promptly"
+    assert app.returncode == 0, err
+    assert "0 frames:" in out
