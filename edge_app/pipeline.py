@@ -50,7 +50,7 @@ class FrameResult:
 
 
 class Pipeline:
-    def __init__(self, classifier: Classifier, locate: LocateSettings = LocateSettings(), min_confidence: float = 0.6):
+    def __init__(self, classifier: Classifier, locate: LocateSettings = LocateSettings(), min_confidence: float = 0.5):
         self.classifier = classifier
         self.locator = Locator(locate)
         self.min_confidence = min_confidence

@@ -65,7 +65,7 @@ def _lines(boxes: np.ndarray) -> list[list[int]]:
 
 
 # The model is trained to give non-digits a flat distribution (0.1 each); well below the
-# acceptance threshold (0.6), a candidate is "clearly not a digit", not an unsure one.
+# acceptance threshold (0.5), a candidate is "clearly not a digit", not an unsure one.
 # Measured on real-dev and printed pages: 0.3 let letters through, 0.6 lost messy digits.
 NOT_A_DIGIT = 0.45
 
