@@ -1,6 +1,7 @@
 """Group classified digits into readings: numbers along text lines, lines top to bottom."""
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,25 +27,28 @@ def read_lines(boxes: np.ndarray, digits: np.ndarray, gap_share: float = GAP_SHA
     if len(boxes) == 0:
         return []
     boxes = np.asarray(boxes, float)
-    centre_y = boxes[:, 1] + boxes[:, 3] / 2
+    centre_y = (boxes[:, 1] + boxes[:, 3] / 2).tolist()
+    heights = boxes[:, 3].tolist()
+    # Plain Python lists: a frame holds a few dozen digits, and numpy's per-call cost
+    # on arrays that small is most of the time spent here.
     lines: list[list[int]] = []
     line_centre: list[float] = []
     line_height: list[float] = []
-    for i in np.argsort(centre_y, kind="stable"):
+    for i in sorted(range(len(centre_y)), key=centre_y.__getitem__):
         match = None
         for k in range(len(lines)):
-            if abs(centre_y[i] - line_centre[k]) <= LINE_SHARE * max(line_height[k], boxes[i, 3]):
+            if abs(centre_y[i] - line_centre[k]) <= LINE_SHARE * max(line_height[k], heights[i]):
                 match = k
                 break
         if match is None:
-            lines.append([int(i)])
+            lines.append([i])
             line_centre.append(centre_y[i])
-            line_height.append(boxes[i, 3])
+            line_height.append(heights[i])
         else:
-            lines[match].append(int(i))
+            lines[match].append(i)
             members = lines[match]
-            line_centre[match] = float(np.mean(centre_y[members]))
-            line_height[match] = float(np.median(boxes[members, 3]))
+            line_centre[match] = sum(centre_y[m] for m in members) / len(members)
+            line_height[match] = statistics.median(heights[m] for m in members)
     readings = []
     for k in np.argsort(line_centre, kind="stable"):
         members = sorted(lines[k], key=lambda i: boxes[i, 0])

@@ -44,9 +44,11 @@ def propose(crop: np.ndarray) -> list[list[tuple[int, int]]]:
 
 def choose(groups: np.ndarray, options: np.ndarray, confidences: np.ndarray) -> np.ndarray:
     """Boolean mask of the candidates in the winning option of each group."""
-    keep = np.zeros(len(groups), bool)
     plausibility = np.log(np.maximum(confidences, 1e-6))
-    for g in np.unique(groups):
+    # Most blobs come with no alternatives: they are kept as they are.
+    sizes = np.bincount(groups) if len(groups) else np.zeros(0, int)
+    keep = sizes[groups] == 1 if len(groups) else np.zeros(0, bool)
+    for g in np.flatnonzero(sizes > 1):
         members = np.flatnonzero(groups == g)
         best, best_score = None, -np.inf
         for option in np.unique(options[members]):
