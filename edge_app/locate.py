@@ -137,7 +137,7 @@ class Locator:
         s = self.s
         dark = ink_darkness(work, light_ink=s.ink == "light")
         low, high = ink_levels(dark, s)
-        mask = remove_lines(cv2.compare(dark, low, cv2.CMP_GE))
+        mask = remove_lines(cv2.compare(dark, low, cv2.CMP_GE), dark)
         count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
         inked = mask > 0
         ink_labels, ink_darkness_values = labels[inked], dark[inked]

@@ -100,3 +100,18 @@ def test_candidate_cap_bounds_the_work():
     for img in (noisy, specks):
         found = Locator(LocateSettings(max_candidates=10)).locate(img)
         assert len(set(found.groups.tolist())) <= 10
+
+
+def test_one_pixel_grid_lines_go_and_ink_crossing_them_stays():
+    """Grid paper: 1-pixel lines every 20 px (faint) under a dark digit stroke."""
+    h, w = 480, 640
+    dark = np.zeros((h, w), np.uint8)
+    dark[::20, :] = 60
+    dark[:, ::20] = 60
+    cv2.line(dark, (310, 100), (310, 250), 200, 4)  # a digit-sized dark stroke crossing seven grid lines
+    mask = cv2.compare(dark, 40, cv2.CMP_GE)
+    cleaned = remove_lines(mask, dark)
+    grid = (dark == 60) & (mask > 0)
+    assert cleaned[grid].mean() < 0.1 * 255  # nearly all of the grid is gone
+    stroke = dark == 200
+    assert (cleaned[stroke] > 0).mean() > 0.95  # the stroke is whole, also where it crosses lines
