@@ -16,7 +16,7 @@ LINE_SHARE = 0.3
 CROSSING_INK = 1.5
 
 
-def remove_lines(mask: np.ndarray, dark: np.ndarray | None = None) -> np.ndarray:
+def remove_lines(mask: np.ndarray, dark: np.ndarray | None = None, levels: list | None = None) -> np.ndarray:
     """Erase long straight lines at any angle, as thin bands. A digit's stroke crossing a
     line keeps its pixels beside the line and, given the darkness image, on it too
     where the stroke is clearly darker than the line."""
@@ -49,6 +49,8 @@ def remove_lines(mask: np.ndarray, dark: np.ndarray | None = None) -> np.ndarray
         if dark is not None and on_line.any():
             line_level = float(np.median(dark[on_line]))
             on_line &= dark < CROSSING_INK * line_level
+            if levels is not None:
+                levels.append(line_level)
         erase[on_line] = 255
     return cv2.bitwise_and(mask, cv2.bitwise_not(erase))
 

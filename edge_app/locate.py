@@ -19,7 +19,11 @@ import numpy as np
 from . import deskew, split
 from .blobs import crop_of, group_boxes, in_words, join_pieces
 from .ink import ink_darkness, ink_levels
-from .lines import remove_lines
+from .lines import CROSSING_INK, remove_lines
+
+
+RULINGS = 3  # lines found before a frame counts as ruled or squared paper
+FAINT_RULING = 0.5  # rulings at most this share of the writing's darkness are faint
 
 
 @dataclass(frozen=True)
@@ -137,7 +141,17 @@ class Locator:
         s = self.s
         dark = ink_darkness(work, light_ink=s.ink == "light")
         low, high = ink_levels(dark, s)
-        mask = remove_lines(cv2.compare(dark, low, cv2.CMP_GE), dark)
+        line_levels: list = []
+        mask = remove_lines(cv2.compare(dark, low, cv2.CMP_GE), dark, line_levels)
+        if len(line_levels) >= RULINGS:
+            # Faint printed rulings (grid, ruled or squared paper) under darker writing:
+            # ink no darker than the rulings cannot be told from their fragments, so it
+            # does not count. Dark lines (a paper edge, black rules) change nothing.
+            ruling = float(np.median(line_levels))
+            writing = float(np.percentile(dark[mask > 0], 95)) if mask.any() else 0.0
+            if ruling <= FAINT_RULING * writing:
+                floor = int(CROSSING_INK * ruling)
+                mask = cv2.bitwise_and(mask, cv2.compare(dark, floor, cv2.CMP_GE))
         count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
         inked = mask > 0
         ink_labels, ink_darkness_values = labels[inked], dark[inked]
