@@ -14,12 +14,15 @@ LINE_SHARE = 0.3
 # Ink crossing a printed line is darker than the line: pixels on a line this much darker
 # than the line's own median darkness are the digit's, and stay.
 CROSSING_INK = 1.5
+RULINGS = 3  # lines found before a frame counts as ruled or squared paper
+FAINT_RULING = 0.5  # rulings at most this share of the writing's darkness are faint
 
 
-def remove_lines(mask: np.ndarray, dark: np.ndarray | None = None, levels: list | None = None) -> np.ndarray:
+def remove_lines(mask: np.ndarray, dark: np.ndarray | None = None) -> np.ndarray:
     """Erase long straight lines at any angle, as thin bands. A digit's stroke crossing a
     line keeps its pixels beside the line and, given the darkness image, on it too
-    where the stroke is clearly darker than the line."""
+    where the stroke is clearly darker than the line. On ruled or squared paper whose
+    rulings are faint next to the writing, ink no darker than the rulings goes too."""
     h, w = mask.shape
     step = 2 if min(h, w) > 400 else 1
     # Max-pooled, not strided: striding would drop every other row of a 1-pixel line.
@@ -40,6 +43,7 @@ def remove_lines(mask: np.ndarray, dark: np.ndarray | None = None, levels: list 
     if segments is None:
         return mask
     erase = np.zeros_like(mask)
+    levels = []
     for x0, y0, x1, y1 in segments.reshape(-1, 4):
         if _thickness(small, (x0, y0), (x1, y1)) > THIN_LINE:
             continue
@@ -49,10 +53,17 @@ def remove_lines(mask: np.ndarray, dark: np.ndarray | None = None, levels: list 
         if dark is not None and on_line.any():
             line_level = float(np.median(dark[on_line]))
             on_line &= dark < CROSSING_INK * line_level
-            if levels is not None:
-                levels.append(line_level)
+            levels.append(line_level)
         erase[on_line] = 255
-    return cv2.bitwise_and(mask, cv2.bitwise_not(erase))
+    mask = cv2.bitwise_and(mask, cv2.bitwise_not(erase))
+    if len(levels) >= RULINGS:
+        # Ink no darker than faint printed rulings cannot be told from their fragments.
+        # Dark lines (a paper edge, black rules) are not faint and change nothing.
+        ruling = float(np.median(levels))
+        writing = float(np.percentile(dark[mask > 0], 95)) if mask.any() else 0.0
+        if ruling <= FAINT_RULING * writing:
+            mask = cv2.bitwise_and(mask, cv2.compare(dark, int(CROSSING_INK * ruling), cv2.CMP_GE))
+    return mask
 
 
 # Ruled and grid lines are a few pixels thick; a long straight stroke of a big marker

@@ -19,11 +19,7 @@ import numpy as np
 from . import deskew, split
 from .blobs import crop_of, group_boxes, in_words, join_pieces
 from .ink import ink_darkness, ink_levels
-from .lines import CROSSING_INK, remove_lines
-
-
-RULINGS = 3  # lines found before a frame counts as ruled or squared paper
-FAINT_RULING = 0.5  # rulings at most this share of the writing's darkness are faint
+from .lines import remove_lines
 
 
 @dataclass(frozen=True)
@@ -59,8 +55,7 @@ class Candidates:
     groups: np.ndarray  # (N,) int
     options: np.ndarray  # (N,) int, 0 for the whole blob
     # Boxes on the page turned upright (working pixels): reading order is built on these.
-    upright_boxes: np.ndarray | None = None
-    angle: float = 0.0  # tilt of the writing that was undone, degrees
+    upright_boxes: np.ndarray
 
     @classmethod
     def empty(cls) -> "Candidates":
@@ -133,25 +128,14 @@ class Locator:
         frame_boxes = np.round(np.asarray(boxes, float) / scale).astype(int)
         frame_boxes[:, :2] += offset
         frame_boxes[:, 2:] = np.maximum(frame_boxes[:, 2:], 1)
-        return Candidates(frame_boxes, found.crops, found.groups, found.options,
-                          upright_boxes=np.asarray(upright_boxes, float), angle=angle if abs(angle) >= deskew.MIN_ANGLE else 0.0)
+        return Candidates(frame_boxes, found.crops, found.groups, found.options, np.asarray(upright_boxes, float))
 
     def _find(self, work: np.ndarray) -> "_Found":
         """Candidates in a working image, in its own pixels."""
         s = self.s
         dark = ink_darkness(work, light_ink=s.ink == "light")
         low, high = ink_levels(dark, s)
-        line_levels: list = []
-        mask = remove_lines(cv2.compare(dark, low, cv2.CMP_GE), dark, line_levels)
-        if len(line_levels) >= RULINGS:
-            # Faint printed rulings (grid, ruled or squared paper) under darker writing:
-            # ink no darker than the rulings cannot be told from their fragments, so it
-            # does not count. Dark lines (a paper edge, black rules) change nothing.
-            ruling = float(np.median(line_levels))
-            writing = float(np.percentile(dark[mask > 0], 95)) if mask.any() else 0.0
-            if ruling <= FAINT_RULING * writing:
-                floor = int(CROSSING_INK * ruling)
-                mask = cv2.bitwise_and(mask, cv2.compare(dark, floor, cv2.CMP_GE))
+        mask = remove_lines(cv2.compare(dark, low, cv2.CMP_GE), dark)
         count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
         inked = mask > 0
         ink_labels, ink_darkness_values = labels[inked], dark[inked]

@@ -60,6 +60,21 @@ class ModelInfo:
     sha256: str
     metadata: dict
 
+    @classmethod
+    def from_metadata(cls, model_path: str, meta: dict) -> "ModelInfo":
+        """The fields the app uses, read from a sidecar's JSON object."""
+        return cls(
+            path=model_path,
+            labels=list(meta["labels"]),
+            input_scale=float(meta["input"]["scale"]),
+            input_zero_point=int(meta["input"]["zero_point"]),
+            output_scale=float(meta["output"]["scale"]),
+            output_zero_point=int(meta["output"]["zero_point"]),
+            contract_version=meta["contract_version"],
+            sha256=meta["sha256"],
+            metadata=meta,
+        )
+
 
 def read_model_info(model_path: str) -> ModelInfo:
     """Read and check the sidecar of ``model_path``; raise ModelError naming the problem."""
@@ -88,16 +103,6 @@ def read_model_info(model_path: str) -> ModelInfo:
     if actual != meta["sha256"]:
         raise ModelError(f"model {model_path} does not match its sidecar (sha256 {actual[:12]}… != {str(meta['sha256'])[:12]}…)")
     try:
-        return ModelInfo(
-            path=model_path,
-            labels=list(meta["labels"]),
-            input_scale=float(meta["input"]["scale"]),
-            input_zero_point=int(meta["input"]["zero_point"]),
-            output_scale=float(meta["output"]["scale"]),
-            output_zero_point=int(meta["output"]["zero_point"]),
-            contract_version=meta["contract_version"],
-            sha256=actual,
-            metadata=meta,
-        )
+        return ModelInfo.from_metadata(model_path, meta)
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelError(f"model sidecar {side} has a malformed field: {exc}") from None

@@ -66,7 +66,7 @@ class Pipeline:
         t3 = time.perf_counter()
         chosen = split.choose(candidates.groups, candidates.options, predictions.confidences)
         boxes, inputs = candidates.boxes[chosen], inputs[chosen]
-        upright = candidates.upright_boxes[chosen] if len(chosen) else boxes
+        upright = candidates.upright_boxes[chosen]
         probabilities = predictions.probabilities[chosen]
         confidences = probabilities.max(axis=1)
         digits = probabilities.argmax(axis=1)

@@ -60,13 +60,7 @@ def quantisation_of(tflite_bytes: bytes) -> tuple[dict, dict]:
 
 def int8_accuracy(tflite_path: str, meta: dict, data: Mnist) -> tuple[float, np.ndarray]:
     """Accuracy of the int8 model on the whole test split, through the edge app's classifier."""
-    info = ModelInfo(
-        path=tflite_path, labels=meta["labels"],
-        input_scale=meta["input"]["scale"], input_zero_point=meta["input"]["zero_point"],
-        output_scale=meta["output"]["scale"], output_zero_point=meta["output"]["zero_point"],
-        contract_version=CONTRACT_VERSION, sha256=meta["sha256"], metadata=meta,
-    )
-    predicted = Classifier(info).predict(data.x_test).digits
+    predicted = Classifier(ModelInfo.from_metadata(tflite_path, meta)).predict(data.x_test).digits
     return float((predicted == data.y_test).mean()), predicted
 
 

@@ -1,9 +1,9 @@
 """PNG plots for training: loss/accuracy curves and confusion matrices."""
 from __future__ import annotations
 
-import os
-
 import numpy as np
+
+from edge_app.fsutil import atomic_path
 
 
 def _pyplot():
@@ -16,10 +16,8 @@ def _pyplot():
 
 
 def _save(fig, path: str) -> None:
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    tmp = path + ".tmp.png"
-    fig.savefig(tmp, dpi=110, bbox_inches="tight")
-    os.replace(tmp, path)
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, dpi=110, bbox_inches="tight", format="png")
 
 
 def plot_history(history: dict, path: str) -> None:

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from edge_app.fsutil import write_text_atomic
+from edge_app.fsutil import atomic_path, write_text_atomic
 
 from .augment import AugmentConfig, augment_batch
 from .data import Mnist
@@ -91,10 +91,8 @@ def train(data: Mnist, cfg: TrainConfig, out_dir: str):
             history.setdefault(key, []).extend(float(v) for v in values)
 
     os.makedirs(out_dir, exist_ok=True)
-    keras_path = os.path.join(out_dir, "model.keras")
-    tmp = os.path.join(out_dir, ".model.tmp.keras")
-    model.save(tmp)
-    os.replace(tmp, keras_path)
+    with atomic_path(os.path.join(out_dir, "model.keras")) as tmp:
+        model.save(tmp)
     test_logits = model.predict(as_float(data.x_test), batch_size=512, verbose=0)
     test_accuracy = float((test_logits.argmax(1) == data.y_test).mean())
     record = {"config": asdict(cfg), "history": history, "test_accuracy": test_accuracy}

@@ -7,6 +7,7 @@ import click
 import cv2
 
 from ..errors import UserError
+from ..sinks.video import write_image
 
 
 def _open(input_path, source_spec):
@@ -15,14 +16,6 @@ def _open(input_path, source_spec):
     if bool(input_path) == bool(source_spec):
         raise UserError("give either INPUT (an image, a folder or a video) or --source (usb:N, picamera2)")
     return open_replay(input_path) if input_path else open_live(source_spec)
-
-
-def _write_image(path: str, picture) -> None:
-    os.makedirs(os.path.dirname(os.path.abspath(path)) or ".", exist_ok=True)
-    tmp = os.path.join(os.path.dirname(os.path.abspath(path)), "." + os.path.basename(path) + ".tmp.png")
-    if not cv2.imwrite(tmp, picture):
-        raise UserError(f"cannot write {path}")
-    os.replace(tmp, path)
 
 
 @click.command("filter")
@@ -59,9 +52,9 @@ def filter_command(input_path, source_spec, kernel_name, kernel_file, out, show,
                     writer = cv2.VideoWriter(out, cv2.VideoWriter_fourcc(*"mp4v"), source.fps or 10.0, panel.shape[1::-1])
                 writer.write(panel)
             elif out and (source.total or 0) > 1:
-                _write_image(os.path.join(out, os.path.splitext(os.path.basename(frame.source))[0] + "_filtered.png"), panel)
+                write_image(os.path.join(out, os.path.splitext(os.path.basename(frame.source))[0] + "_filtered.png"), panel)
             elif out:
-                _write_image(out, panel)
+                write_image(out, panel)
             if server:
                 server.publish(panel, {"frames": frames})
             if show:
@@ -104,7 +97,7 @@ def explain_command(input_path, model, out_dir, min_confidence):
             in_reading_order = [i for reading in result.readings for i in reading.members]
             for rank, i in enumerate(in_reading_order):
                 sheet = explain_sheet(result.inputs[i], features.run(result.inputs[i]))
-                _write_image(os.path.join(out_dir, f"{stem}_digit{rank:02d}_{int(result.digits[i])}.png"), sheet)
+                write_image(os.path.join(out_dir, f"{stem}_digit{rank:02d}_{int(result.digits[i])}.png"), sheet)
                 written += 1
     finally:
         source.close()

@@ -7,6 +7,7 @@ import warnings
 import cv2
 import numpy as np
 
+from ..classify import softmax
 from ..contract import to_model_input
 from ..errors import ModelError
 from ..model import ModelInfo
@@ -42,8 +43,7 @@ class FeatureMaps:
             scale, zero = detail["quantization"]
             maps[name] = (self.interpreter.get_tensor(detail["index"])[0].astype(np.float32) - zero) * scale
         logits = (self.interpreter.get_tensor(self._output["index"])[0].astype(np.float32) - self.info.output_zero_point) * self.info.output_scale
-        e = np.exp(logits - logits.max())
-        maps["probabilities"] = e / e.sum()
+        maps["probabilities"] = softmax(logits[None])[0]
         return maps
 
 

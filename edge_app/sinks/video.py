@@ -9,6 +9,14 @@ import shutil
 import cv2
 
 from ..errors import UserError
+from ..fsutil import atomic_path
+
+
+def write_image(path: str, picture) -> None:
+    """Write an image whole or not at all (temporary file, then rename)."""
+    with atomic_path(path) as tmp:
+        if not cv2.imwrite(tmp, picture):
+            raise UserError(f"cannot write {path}")
 
 
 def room_for(path: str) -> float:
@@ -74,11 +82,7 @@ class ImageDirSink:
         name = os.path.splitext(os.path.basename(result.frame.source))[0] or f"frame{result.frame.index:06d}"
         if result.frame.source.startswith(("usb:", "picamera2")):
             name = f"frame{result.frame.index:06d}"
-        path = os.path.join(self.directory, name + ".jpg")
-        tmp = os.path.join(self.directory, "." + name + ".tmp.jpg")
-        if not cv2.imwrite(tmp, picture):
-            raise UserError(f"cannot write {path}")
-        os.replace(tmp, path)
+        write_image(os.path.join(self.directory, name + ".jpg"), picture)
 
     def close(self) -> None:
         pass

@@ -18,7 +18,6 @@ class LatestFrame:
         self.name = name
         self.stall_timeout = stall_timeout
         self.dropped = 0
-        self.taken = 0
         self._item = None
         self._error: Exception | None = None
         self._open = True
@@ -49,7 +48,6 @@ class LatestFrame:
                     raise SourceError(f"{self.name} failed: {self._error}")
                 return None
             item, self._item = self._item, None
-            self.taken += 1
             return item
 
     def close(self) -> None:

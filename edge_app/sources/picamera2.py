@@ -75,10 +75,6 @@ class PiCameraSource:
     def dropped(self) -> int:
         return self._latest.dropped
 
-    @property
-    def captured(self) -> int:
-        return self._latest.taken + self._latest.dropped
-
     def _grab(self) -> None:
         width, height = self.lores_size
         while self._latest.open:
