@@ -20,6 +20,7 @@ sys.path.insert(0, ROOT)
 
 from edge_app.classify import Classifier  # noqa: E402
 from edge_app.frames import Frame  # noqa: E402
+from edge_app.heap import keep_frame_memory  # noqa: E402
 from edge_app.pipeline import Pipeline  # noqa: E402
 
 
@@ -43,6 +44,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=3)
     a = ap.parse_args()
+    keep_frame_memory()  # as the app does
     pipeline = Pipeline(Classifier.from_path(os.path.join(ROOT, "models", "digits_int8.tflite")))
     rng = np.random.default_rng(0)
     worst_all = 0.0

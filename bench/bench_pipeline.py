@@ -20,6 +20,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 from edge_app.classify import Classifier  # noqa: E402
+from edge_app.heap import keep_frame_memory  # noqa: E402
 from edge_app.pipeline import Pipeline  # noqa: E402
 from edge_app.sources import open_replay  # noqa: E402
 
@@ -34,7 +35,7 @@ def frames_of(path):
 def run_pass(pipeline, frames, one_by_one=False):
     classifier = pipeline.classifier
     if one_by_one:
-        pipeline.classifier = type("OneByOne", (), {"predict": classifier.predict_one_by_one})()
+        pipeline.classifier = type("OneByOne", (), {"predict": classifier.predict_one_by_one, "info": classifier.info})()
     totals, stages, candidates = [], [], []
     try:
         for frame in frames:
@@ -53,7 +54,10 @@ def main():
     ap.add_argument("--video", default=os.path.join(ROOT, "samples", "sample.mp4"))
     ap.add_argument("--model", default=os.path.join(ROOT, "models", "digits_int8.tflite"))
     ap.add_argument("--passes", type=int, default=3)
+    ap.add_argument("--default-heap", action="store_true", help="Leave glibc's allocator thresholds as they are (the app raises them).")
     a = ap.parse_args()
+    if not a.default_heap:
+        print(f"allocator thresholds raised as in the app: {keep_frame_memory()}")
     frames = frames_of(a.video)
     h, w = frames[0].image.shape[:2]
     pipeline = Pipeline(Classifier.from_path(a.model))

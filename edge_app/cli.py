@@ -55,8 +55,10 @@ def _settings(model, config_path, threshold, light_ink, min_confidence, roi, dro
 
 def _build_pipeline(settings):
     from .classify import Classifier
+    from .heap import keep_frame_memory
     from .pipeline import Pipeline
 
+    keep_frame_memory()
     classifier = Classifier.from_path(settings.model, settings.threads, settings.runtime)
     return Pipeline(classifier, settings.locate, settings.min_confidence)
 

@@ -42,8 +42,31 @@ def propose(crop: np.ndarray) -> list[list[tuple[int, int]]]:
     return options
 
 
+# A whole blob this sure of itself wins against any split (whose score is at most
+# -PART_PENALTY): its parts need not be normalised nor classified at all.
+SURE_WHOLE = float(np.exp(-PART_PENALTY))
+
+
+def first_round(groups: np.ndarray, options: np.ndarray) -> np.ndarray:
+    """Candidates to classify first: every whole blob, and the parts of blobs too wide
+    to be read whole."""
+    has_whole = np.zeros(groups.max() + 1 if len(groups) else 0, bool)
+    has_whole[groups[options == 0]] = True
+    return (options == 0) | ~has_whole[groups]
+
+
+def second_round(groups: np.ndarray, options: np.ndarray, whole_confidences: np.ndarray) -> np.ndarray:
+    """Parts still worth classifying: those of blobs whose whole reading is unsure.
+    ``whole_confidences`` holds each candidate's confidence, 1 where not yet known."""
+    unsure = np.zeros(groups.max() + 1 if len(groups) else 0, bool)
+    wholes = options == 0
+    unsure[groups[wholes]] = whole_confidences[wholes] < SURE_WHOLE
+    return (options > 0) & unsure[groups]
+
+
 def choose(groups: np.ndarray, options: np.ndarray, confidences: np.ndarray) -> np.ndarray:
-    """Boolean mask of the candidates in the winning option of each group."""
+    """Boolean mask of the candidates in the winning option of each group. Parts never
+    classified (confidence 0) lose to their whole."""
     plausibility = np.log(np.maximum(confidences, 1e-6))
     # Most blobs come with no alternatives: they are kept as they are.
     sizes = np.bincount(groups) if len(groups) else np.zeros(0, int)

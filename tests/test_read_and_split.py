@@ -53,3 +53,41 @@ def test_choose_prefers_confident_parts_over_a_confused_whole():
     assert split.choose(groups, options, confidences).tolist() == [False, True, True, True]
     confidences = np.array([0.99, 0.7, 0.6, 0.9])
     assert split.choose(groups, options, confidences).tolist() == [True, False, False, True]
+
+
+def test_two_rounds_choose_what_classifying_every_part_would(classifier):
+    """The pipeline classifies a wide blob's parts only when the blob read whole is
+    unsure; on real photos with touching digits the choice must equal reading all."""
+    import glob
+    import os
+
+    import cv2
+    from conftest import FIXTURES, ROOT
+    from edge_app.contract import normalise_digit
+    from edge_app.frames import Frame
+    from edge_app.pipeline import Pipeline
+
+    pipeline = Pipeline(classifier)
+    sure, unsure = 0, 0
+    paths = glob.glob(os.path.join(FIXTURES, "real", "*.jpg")) + glob.glob(os.path.join(ROOT, "samples", "stills", "*.jpg"))
+    for path in sorted(paths):
+        image = cv2.imread(path)
+        candidates = pipeline.locator.locate(image)
+        everything = classifier.predict(np.stack([normalise_digit(c, ink="light") for c in candidates.crops]))
+        reference = split.choose(candidates.groups, candidates.options, everything.confidences)
+        result = pipeline.process(Frame(image, 0, 0.0, path))
+        assert np.array_equal(result.boxes, candidates.boxes[reference])
+        assert np.array_equal(result.digits, everything.digits[reference])
+        wide = np.isin(candidates.groups, candidates.groups[candidates.options > 0]) & (candidates.options == 0)
+        sure += int((everything.confidences[wide] >= split.SURE_WHOLE).sum())
+        unsure += int((everything.confidences[wide] < split.SURE_WHOLE).sum())
+    assert sure >= 3 and unsure >= 1, (sure, unsure)  # both rounds were exercised
+
+
+def test_a_sure_whole_skips_its_parts_and_an_unsure_one_does_not():
+    groups = np.array([0, 0, 0, 1, 1, 1, 2, 2])
+    options = np.array([0, 1, 1, 0, 1, 1, 1, 1])  # group 2 is too wide to read whole
+    first = split.first_round(groups, options)
+    assert first.tolist() == [True, False, False, True, False, False, True, True]
+    known = np.array([0.99, 1, 1, 0.6, 1, 1, 0.9, 0.9])
+    assert split.second_round(groups, options, known).tolist() == [False, False, False, False, True, True, False, False]
