@@ -31,8 +31,9 @@ def ink_darkness(bgr: np.ndarray, light_ink: bool = False) -> np.ndarray:
     # where it is: a plain max filter would carry bright paper into the shadow.
     paper = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
     paper = cv2.blur(paper, (3, 3))
-    brightness = paper.max(axis=2).astype(np.float32)
-    bright_paper = max(float(np.percentile(brightness, 90)), 1.0)
+    brightness = _brightest_channel(paper)
+    bright_paper = max(_percentile(brightness, 90), 1.0)
+    brightness = brightness.astype(np.float32)
     is_paper = brightness >= PAPER_SHARE * bright_paper
     # The rim of the paper, where the background estimate mixes paper and desk, is not
     # trusted either: its darkness is the desk's, not ink's.
@@ -40,10 +41,26 @@ def ink_darkness(bgr: np.ndarray, light_ink: bool = False) -> np.ndarray:
     gain = np.where(is_paper > 0, 255.0 / np.maximum(brightness, 1.0), 0.0).astype(np.float32)
     paper = cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR)
     gain = cv2.resize(gain, (w, h), interpolation=cv2.INTER_NEAREST)
-    diff = cv2.subtract(paper, bgr)
-    b, g, r = cv2.split(diff)
-    darkest = cv2.max(cv2.max(b, g), r)
+    darkest = _brightest_channel(cv2.subtract(paper, bgr))
     return cv2.multiply(darkest, gain, dtype=cv2.CV_8U)
+
+
+def _brightest_channel(bgr: np.ndarray) -> np.ndarray:
+    """Per-pixel maximum over the colour channels (OpenCV's is far faster than numpy's
+    reduction over a short last axis)."""
+    b, g, r = cv2.split(bgr)
+    return cv2.max(cv2.max(b, g), r)
+
+
+def _percentile(values: np.ndarray, q: float) -> float:
+    """numpy's default (linear) percentile, by partition rather than a full sort."""
+    flat = values.ravel()
+    position = q / 100 * (flat.size - 1)
+    lo = int(position)
+    hi = min(lo + 1, flat.size - 1)
+    part = np.partition(flat, [lo, hi])
+    below, above = float(part[lo]), float(part[hi])
+    return below + (above - below) * (position - lo)
 
 
 # A stroke must be this many times darker than the median darkness around it. Strokes

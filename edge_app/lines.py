@@ -4,6 +4,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from .blobs import components
+
 
 # A straight run longer than this share of the frame's longer side is a ruled, grid or
 # table line or a paper edge, never a digit stroke (a digit is at most a third of the
@@ -30,13 +32,13 @@ def remove_lines(mask: np.ndarray, dark: np.ndarray | None = None) -> np.ndarray
     length = int(LINE_SHARE * max(h, w) / step)
     # Only ink that spans a line's length can hold a line: most frames have none, and
     # then the (costly) Hough transform is skipped.
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(small, connectivity=8)
-    long_enough = np.flatnonzero(np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]) >= length) + 1
+    blobs = components(small)
+    long_enough = np.flatnonzero(np.maximum(blobs.stats[:, 2], blobs.stats[:, 3]) >= length) + 1
     if len(long_enough) == 0:
         return mask
-    lut = np.zeros(count, np.uint8)
+    lut = np.zeros(blobs.count, np.uint8)
     lut[long_enough] = 255
-    small = lut[labels]
+    small = lut[blobs.labels]
     # Thresholding leaves a faint printed line in dashes: bridge short gaps.
     segments = cv2.HoughLinesP(small, 1, np.pi / 360, threshold=max(10, length // 2),
                                minLineLength=length, maxLineGap=max(2, length // 12))

@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from . import deskew, split
-from .blobs import crop_of, group_boxes, in_words, join_pieces
+from .blobs import components, crop_of, group_boxes, in_words, join_pieces
 from .ink import ink_darkness, ink_levels
 from .lines import remove_lines
 
@@ -136,11 +136,10 @@ class Locator:
         dark = ink_darkness(work, light_ink=s.ink == "light")
         low, high = ink_levels(dark, s)
         mask = remove_lines(cv2.compare(dark, low, cv2.CMP_GE), dark)
-        count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-        inked = mask > 0
-        ink_labels, ink_darkness_values = labels[inked], dark[inked]
-        has_strong = np.bincount(ink_labels[ink_darkness_values >= high[inked]], minlength=count)[1:] > 0
-        stats = stats[1:]
+        blobs = components(mask)
+        count, labels, stats = blobs.count, blobs.labels, blobs.stats
+        ink_labels, ink_darkness_values = blobs.pixel_labels, dark[blobs.ys, blobs.xs]
+        has_strong = np.bincount(ink_labels[ink_darkness_values >= high[blobs.ys, blobs.xs]], minlength=count)[1:] > 0
         # Specks cannot be digits nor parts worth joining.
         alive = np.flatnonzero((stats[:, cv2.CC_STAT_AREA] >= max(4, (s.min_height // 6) ** 2)) & has_strong)
         if len(alive) == 0:

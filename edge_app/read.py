@@ -26,11 +26,27 @@ def read_lines(boxes: np.ndarray, digits: np.ndarray, gap_share: float = GAP_SHA
     """boxes (N, 4) x, y, w, h; digits (N,). Returns readings in reading order."""
     if len(boxes) == 0:
         return []
-    boxes = np.asarray(boxes, float)
-    centre_y = (boxes[:, 1] + boxes[:, 3] / 2).tolist()
-    heights = boxes[:, 3].tolist()
+    rows = np.asarray(boxes, float).tolist()
+    texts = [str(int(d)) for d in digits]
+    readings = []
+    for members, height in _text_lines(rows):
+        number = [members[0]]
+        for prev, cur in zip(members, members[1:]):
+            gap = rows[cur][0] - (rows[prev][0] + rows[prev][2])
+            if gap > gap_share * height:
+                readings.append(_reading(number, rows, texts))
+                number = []
+            number.append(cur)
+        readings.append(_reading(number, rows, texts))
+    return readings
+
+
+def _text_lines(rows: list) -> list[tuple[list[int], float]]:
+    """(members left to right, median digit height) of each text line, top to bottom."""
     # Plain Python lists: a frame holds a few dozen digits, and numpy's per-call cost
     # on arrays that small is most of the time spent here.
+    centre_y = [y + h / 2 for _, y, _, h in rows]
+    heights = [h for _, _, _, h in rows]
     lines: list[list[int]] = []
     line_centre: list[float] = []
     line_height: list[float] = []
@@ -49,23 +65,8 @@ def read_lines(boxes: np.ndarray, digits: np.ndarray, gap_share: float = GAP_SHA
             members = lines[match]
             line_centre[match] = sum(centre_y[m] for m in members) / len(members)
             line_height[match] = statistics.median(heights[m] for m in members)
-    readings = []
-    for k in np.argsort(line_centre, kind="stable"):
-        members = sorted(lines[k], key=lambda i: boxes[i, 0])
-        height = line_height[k]
-        number = [members[0]]
-        for prev, cur in zip(members, members[1:]):
-            gap = boxes[cur, 0] - (boxes[prev, 0] + boxes[prev, 2])
-            if gap > gap_share * height:
-                readings.append(_reading(number, boxes, digits))
-                number = []
-            number.append(cur)
-        readings.append(_reading(number, boxes, digits))
-    return readings
-
-
-def _lines(boxes: np.ndarray) -> list[list[int]]:
-    return [list(r.members) for r in read_lines(boxes, np.zeros(len(boxes), int), gap_share=np.inf)]
+    order = sorted(range(len(lines)), key=line_centre.__getitem__)
+    return [(sorted(lines[k], key=lambda i: rows[i][0]), line_height[k]) for k in order]
 
 
 # The model is trained to give non-digits a flat distribution (0.1 each); well below the
@@ -87,23 +88,24 @@ def reject_text_lines(boxes: np.ndarray, accepted: np.ndarray, confidences: np.n
     half the word's typical height (the detached flag of a 5, a dot) do not vote: letters
     are at least x-height.
     """
-    boxes = np.asarray(boxes, float)
+    rows = np.asarray(boxes, float).tolist()
     verdict = accepted.copy()
-    letters = confidences < NOT_A_DIGIT
-    for members in _lines(boxes):
-        order = sorted(members, key=lambda i: boxes[i, 0])
+    letters = (confidences < NOT_A_DIGIT).tolist()
+    for order, _ in _text_lines(rows):
         word = [order[0]]
         words = []
         for prev, cur in zip(order, order[1:]):
-            gap = boxes[cur, 0] - (boxes[prev, 0] + boxes[prev, 2])
-            if gap > touch_share * max(boxes[prev, 3], boxes[cur, 3]):
+            gap = rows[cur][0] - (rows[prev][0] + rows[prev][2])
+            if gap > touch_share * max(rows[prev][3], rows[cur][3]):
                 words.append(word)
                 word = []
             word.append(cur)
         words.append(word)
         for word in words:
-            tall = boxes[word, 3] >= 0.5 * np.median(boxes[word, 3])
-            if len(word) > 1 and (letters[word] & tall).any():
+            if len(word) < 2 or not any(letters[i] for i in word):
+                continue
+            typical = statistics.median(rows[i][3] for i in word)
+            if any(letters[i] and rows[i][3] >= 0.5 * typical for i in word):
                 verdict[word] = False
     return verdict
 
@@ -115,6 +117,10 @@ def union_box(boxes: np.ndarray) -> tuple:
     return (int(x0), int(y0), int(x1 - x0), int(y1 - y0))
 
 
-def _reading(members, boxes, digits) -> Reading:
-    text = "".join(str(int(digits[i])) for i in members)
-    return Reading(text=text, box=union_box(boxes[members]), members=tuple(members))
+def _reading(members: list, rows: list, texts: list) -> Reading:
+    x0 = min(rows[i][0] for i in members)
+    y0 = min(rows[i][1] for i in members)
+    x1 = max(rows[i][0] + rows[i][2] for i in members)
+    y1 = max(rows[i][1] + rows[i][3] for i in members)
+    box = (int(x0), int(y0), int(x1 - x0), int(y1 - y0))
+    return Reading(text="".join(texts[i] for i in members), box=box, members=tuple(members))
