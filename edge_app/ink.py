@@ -87,7 +87,9 @@ def ink_levels(dark: np.ndarray, s) -> tuple[np.ndarray, np.ndarray]:
         sigma = 1.4826 * _middle(np.abs(on_paper.astype(np.int16) - int(median))) + 1.0
         low = max(median + s.noise_sigmas * sigma, s.min_contrast * 0.5)
     h, w = dark.shape
-    factor = max(1, int(round(min(h, w) / 120)))
+    # The texture map is coarse (about 60 cells on the short side): medians over large
+    # windows are costly, and real-dev reads the same at twice this resolution.
+    factor = max(1, int(round(min(h, w) / 60)))
     small = cv2.resize(dark, (max(1, w // factor), max(1, h // factor)), interpolation=cv2.INTER_AREA)
     k = max(3, int(round(0.1 * min(h, w) / factor)) | 1)
     # A frame-filling marker digit can cover most of one window; over a window three
