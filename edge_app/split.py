@@ -67,17 +67,18 @@ def second_round(groups: np.ndarray, options: np.ndarray, whole_confidences: np.
 def choose(groups: np.ndarray, options: np.ndarray, confidences: np.ndarray) -> np.ndarray:
     """Boolean mask of the candidates in the winning option of each group. Parts never
     classified (confidence 0) lose to their whole."""
-    plausibility = np.log(np.maximum(confidences, 1e-6))
-    # Most blobs come with no alternatives: they are kept as they are.
-    sizes = np.bincount(groups) if len(groups) else np.zeros(0, int)
-    keep = sizes[groups] == 1 if len(groups) else np.zeros(0, bool)
-    for g in np.flatnonzero(sizes > 1):
-        members = np.flatnonzero(groups == g)
-        best, best_score = None, -np.inf
-        for option in np.unique(options[members]):
-            chosen = members[options[members] == option]
-            score = float(np.mean(plausibility[chosen])) - PART_PENALTY * (len(chosen) - 1)
-            if score > best_score + 1e-9:
-                best, best_score = chosen, score
-        keep[best] = True
-    return keep
+    if len(groups) == 0:
+        return np.zeros(0, bool)
+    plausibility = np.log(np.maximum(confidences, 1e-6)).astype(float)
+    # Score every (group, option) pair at once: mean log-confidence, less the penalty
+    # for its extra parts; each group keeps its best option (the lowest on a tie).
+    width = int(options.max()) + 1
+    pair = groups * width + options
+    slots = (int(groups.max()) + 1) * width
+    parts = np.bincount(pair, minlength=slots)
+    total = np.bincount(pair, weights=plausibility, minlength=slots)
+    score = np.full(slots, -np.inf)
+    held = parts > 0
+    score[held] = total[held] / parts[held] - PART_PENALTY * (parts[held] - 1)
+    best = score.reshape(-1, width).argmax(axis=1)
+    return options == best[groups]
