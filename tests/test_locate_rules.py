@@ -115,3 +115,28 @@ def test_one_pixel_grid_lines_go_and_ink_crossing_them_stays():
     assert cleaned[grid].mean() < 0.1 * 255  # nearly all of the grid is gone
     stroke = dark == 200
     assert (cleaned[stroke] > 0).mean() > 0.95  # the stroke is whole, also where it crosses lines
+
+
+def test_components_measured_from_ink_pixels_match_opencv():
+    """blobs.components measures components from their ink pixels alone; on the ink of a
+    real photo, a ruled page and an empty mask it must agree with OpenCV's own pass."""
+    import os
+
+    from conftest import FIXTURES
+    from edge_app.blobs import components
+    from edge_app.ink import ink_levels
+
+    masks = [np.zeros((30, 40), np.uint8)]
+    for name in ("21_huyvo_ruled_176544322.jpg", "05_sysu_1967_4899_exif180.jpg"):
+        dark = ink_darkness(cv2.imread(os.path.join(FIXTURES, "real", name)))
+        low, _ = ink_levels(dark, LocateSettings())
+        masks += [cv2.compare(dark, low, cv2.CMP_GE), cv2.compare(dark, low, cv2.CMP_GE)[::2, ::2]]
+    for mask in masks:
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(np.ascontiguousarray(mask), connectivity=8)
+        blobs = components(mask)
+        assert blobs.count == count
+        assert np.array_equal(blobs.labels, labels)
+        assert np.array_equal(blobs.stats, stats[1:])
+        assert np.array_equal(blobs.pixel_labels, labels[blobs.ys, blobs.xs])
+        assert len(blobs.xs) == np.count_nonzero(mask)
+    assert max(len(components(m).stats) for m in masks) > 100

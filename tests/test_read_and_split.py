@@ -91,3 +91,29 @@ def test_a_sure_whole_skips_its_parts_and_an_unsure_one_does_not():
     assert first.tolist() == [True, False, False, True, False, False, True, True]
     known = np.array([0.99, 1, 1, 0.6, 1, 1, 0.9, 0.9])
     assert split.second_round(groups, options, known).tolist() == [False, False, False, False, True, True, False, False]
+
+
+def test_choose_matches_scoring_each_option_in_turn():
+    """The vectorised choice against the rule written out plainly, on random groups."""
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        groups, options = [], []
+        for g in range(rng.integers(1, 8)):
+            has_whole = rng.random() < 0.8
+            if has_whole:
+                groups.append(g), options.append(0)
+            for option in range(1, rng.integers(1 if has_whole else 2, 4)):
+                parts = rng.integers(2, 5)
+                groups += [g] * parts
+                options += [option] * parts
+        groups, options = np.array(groups), np.array(options)
+        confidences = rng.uniform(0.05, 1.0, len(groups))
+        expected = np.zeros(len(groups), bool)
+        for g in np.unique(groups):
+            scores = {}
+            for option in np.unique(options[groups == g]):
+                members = (groups == g) & (options == option)
+                scores[option] = np.log(confidences[members]).mean() - split.PART_PENALTY * (members.sum() - 1)
+            best = max(scores, key=lambda o: (scores[o], -o))
+            expected |= (groups == g) & (options == best)
+        assert np.array_equal(split.choose(groups, options, confidences), expected)
