@@ -15,6 +15,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+
 CONTRACT_VERSION = "mnist-com-v1"
 
 FIELD = 28
@@ -53,33 +54,6 @@ def stroke_width(mask: np.ndarray) -> float:
     return 2.0 * float(np.count_nonzero(mask)) / max(outline, 1.0)
 
 
-def _digit_mask(bright: np.ndarray) -> np.ndarray | None:
-    """Otsu mask of the ink without specks, or None when the crop holds no ink."""
-    low, high = cv2.minMaxLoc(bright)[:2]
-    if high - low < MIN_CONTRAST:
-        return None
-    _, mask = cv2.threshold(bright, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-    # Labels alone, areas by bincount: OpenCV's per-component statistics cost more than
-    # the labelling itself on a crop this small.
-    count, labels = cv2.connectedComponents(mask, connectivity=8)
-    if count < 2:
-        return None
-    if count == 2:  # one piece of ink: no specks to drop
-        return mask
-    areas = np.bincount(labels.ravel(), minlength=count)
-    areas[0] = 0
-    keep = areas >= SPECK_SHARE * areas.sum()
-    if keep.sum() == count - 1:
-        return mask
-    return (keep[labels] * 255).astype(np.uint8)
-
-
-def _level(values: np.ndarray, share: float) -> float:
-    """The value below which ``share`` of ``values`` lie (a cheap percentile)."""
-    k = min(len(values) - 1, int(share * len(values)))
-    return float(np.partition(values, k)[k])
-
-
 _SQUARE3 = np.ones((3, 3), np.uint8)
 
 
@@ -88,60 +62,161 @@ def normalise_digit(crop: np.ndarray, ink: str = "auto") -> np.ndarray:
 
     Returns an all-black field when the crop holds no ink.
     """
-    if crop.ndim != 2 or crop.dtype != np.uint8 or crop.size == 0:
-        raise ValueError("a digit crop must be a non-empty 2-D uint8 greyscale array")
-    bright = ink_to_bright(crop, ink)
-    mask = _digit_mask(bright)
-    field = np.zeros((FIELD, FIELD), np.uint8)
-    if mask is None:
-        return field
+    return normalise_digits([crop], ink)[0]
+
+
+def normalise_digits(crops: list, ink: str = "auto") -> np.ndarray:
+    """normalise_digit for many crops at once, (N, 28, 28) uint8.
+
+    The steps that cost a call per crop (labelling, histograms, dilation, outlines) run
+    once over a strip that holds every crop side by side, one empty column apart: the
+    crops cannot touch there, so each gets exactly what it would get alone.
+    """
+    fields = np.zeros((len(crops), FIELD, FIELD), np.uint8)
+    brights, masks, owners = [], [], []
+    for i, crop in enumerate(crops):
+        if crop.ndim != 2 or crop.dtype != np.uint8 or crop.size == 0:
+            raise ValueError("a digit crop must be a non-empty 2-D uint8 greyscale array")
+        bright = ink_to_bright(crop, ink)
+        low, high = cv2.minMaxLoc(bright)[:2]
+        if high - low < MIN_CONTRAST:
+            continue
+        brights.append(bright)
+        masks.append(cv2.threshold(bright, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)[1])
+        owners.append(i)
+    if brights:
+        _normalise_strip(_Strip(brights, masks), fields, owners)
+    return fields
+
+
+class _Strip:
+    """Crops side by side in one image, each at column ``left[k]``."""
+
+    def __init__(self, brights: list, masks: list):
+        widths = np.array([b.shape[1] for b in brights])
+        self.heights = np.array([b.shape[0] for b in brights])
+        self.widths = widths
+        self.left = np.concatenate([[0], np.cumsum(widths + 1)[:-1]])
+        shape = (int(self.heights.max()), int(self.left[-1] + widths[-1]))
+        self.bright = np.zeros(shape, np.uint8)
+        self.mask = np.zeros(shape, np.uint8)
+        for k, (bright, mask) in enumerate(zip(brights, masks)):
+            self.bright[: bright.shape[0], self.left[k]:self.left[k] + bright.shape[1]] = bright
+            self.mask[: mask.shape[0], self.left[k]:self.left[k] + mask.shape[1]] = mask
+        self.brights = brights
+        # Per column, its crop (gaps: the crop on their left); per pixel, whether it is
+        # one of a crop's own pixels rather than padding under a shorter crop or a gap.
+        self.column_owner = self.owner(np.arange(shape[1]))
+        self.inside = np.arange(shape[0])[:, None] < self.heights[self.column_owner][None, :]
+        self.inside[:, self.left[1:] - 1] = False
+
+    def owner(self, x: np.ndarray) -> np.ndarray:
+        """Which crop each strip column belongs to."""
+        return np.searchsorted(self.left, x, side="right") - 1
+
+    def region(self, image: np.ndarray, k: int) -> np.ndarray:
+        return image[: self.heights[k], self.left[k]:self.left[k] + self.widths[k]]
+
+
+def _normalise_strip(strip: _Strip, fields: np.ndarray, owners: list) -> None:
+    count = len(owners)
+    # Specks: pieces of the Otsu mask holding under SPECK_SHARE of their crop's ink.
+    pieces, labels, stats, _ = cv2.connectedComponentsWithStats(strip.mask, connectivity=8)
+    stats = stats[1:]
+    piece_owner = strip.owner(stats[:, 0])
+    area = stats[:, cv2.CC_STAT_AREA]
+    ink_of_crop = np.bincount(piece_owner, weights=area, minlength=count)
+    kept = area >= SPECK_SHARE * ink_of_crop[piece_owner]
+    if not kept.all():
+        lut = np.zeros(pieces, np.uint8)
+        lut[1:][kept] = 255
+        strip.mask = lut[labels]
+    ink_pixels = np.bincount(piece_owner[kept], weights=area[kept], minlength=count).astype(np.int64)
 
     # Ink level from the strokes, paper level from around them: stretching between the
     # two makes the result independent of lighting while keeping anti-aliased edges.
-    on_ink = mask > 0
-    paper = _level(bright[~on_ink], 0.5) if not on_ink.all() else 0.0
-    ink_level = _level(bright[on_ink], 0.9)
-    span = max(ink_level - paper, 1.0)
-    near_ink = cv2.dilate(mask, _SQUARE3)
-    soft = cv2.multiply(cv2.subtract(bright, int(paper)), 255.0 / span)
-    soft = cv2.bitwise_and(soft, near_ink)
+    bins = strip.column_owner[None, :] * 256 + strip.bright
+    ink_histogram = np.bincount(bins[strip.mask > 0], minlength=count * 256).reshape(count, 256)
+    all_histogram = np.bincount(bins[strip.inside], minlength=count * 256).reshape(count, 256)
+    paper_level = _levels(all_histogram - ink_histogram, 0.5)
+    ink_level = _levels(ink_histogram, 0.9)
 
-    x, y, w, h = cv2.boundingRect(mask)
-    side = max(w, h)
-    width = stroke_width(mask[y:y + h, x:x + w])
-    missing = MIN_STROKE_RATIO * side - width
-    if missing >= 1.0:
-        radius = int(round(missing / 2.0))
-        kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1,) * 2)
-        soft = cv2.dilate(soft, kernel)
-        mask = cv2.dilate(mask, kernel)
-        x, y, w, h = cv2.boundingRect(mask)
+    # Box of each crop's ink, from its kept pieces.
+    stats, owner = stats[kept], piece_owner[kept]
+    x0 = np.full(count, np.iinfo(np.int64).max)
+    y0 = np.full(count, np.iinfo(np.int64).max)
+    x1 = np.zeros(count, np.int64)
+    y1 = np.zeros(count, np.int64)
+    np.minimum.at(x0, owner, stats[:, 0] - strip.left[owner])
+    np.minimum.at(y0, owner, stats[:, 1])
+    np.maximum.at(x1, owner, stats[:, 0] + stats[:, 2] - strip.left[owner])
+    np.maximum.at(y1, owner, stats[:, 1] + stats[:, 3])
+
+    # Outline length of each crop's ink, for its stroke width.
+    outline = np.zeros(count)
+    contours, _ = cv2.findContours(strip.mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
+    for contour in contours:
+        outline[strip.owner(contour[0, 0, 0])] += cv2.arcLength(contour, True)
+    widths = 2.0 * ink_pixels / np.maximum(outline, 1.0)
+
+    near_ink = cv2.dilate(strip.mask, _SQUARE3)
+    scaled = np.zeros((count, BOX, BOX), np.uint8)  # each digit in its top-left corner
+    for k in range(count):
+        if ink_pixels[k] == 0:
+            continue
+        paper = paper_level[k] if paper_level[k] >= 0 else 0.0
+        span = max(ink_level[k] - paper, 1.0)
+        soft = cv2.multiply(cv2.subtract(strip.brights[k], int(paper)), 255.0 / span)
+        soft = cv2.bitwise_and(soft, strip.region(near_ink, k))
+        x, y, w, h = int(x0[k]), int(y0[k]), int(x1[k] - x0[k]), int(y1[k] - y0[k])
         side = max(w, h)
+        missing = MIN_STROKE_RATIO * side - widths[k]
+        if missing >= 1.0:
+            radius = int(round(missing / 2.0))
+            kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1,) * 2)
+            soft = cv2.dilate(soft, kernel)
+            x, y, w, h = cv2.boundingRect(cv2.dilate(strip.region(strip.mask, k), kernel))
+            side = max(w, h)
+        digit = soft[y:y + h, x:x + w]
+        scale = BOX / side
+        size = (max(1, int(round(w * scale))), max(1, int(round(h * scale))))
+        shrink = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+        scaled[k, : size[1], : size[0]] = cv2.resize(digit, size, interpolation=shrink)
+    fields[owners] = _centre(scaled)
 
-    digit = soft[y:y + h, x:x + w]
-    scale = BOX / side
-    size = (max(1, int(round(w * scale))), max(1, int(round(h * scale))))
-    shrink = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
-    digit = cv2.resize(digit, size, interpolation=shrink)
-    moments = cv2.moments(digit)
-    if moments["m00"] <= 0:
-        return field
-    com_x, com_y = moments["m10"] / moments["m00"], moments["m01"] / moments["m00"]
+
+def _levels(histograms: np.ndarray, share: float) -> np.ndarray:
+    """Per row of 256-bin histograms, the grey level below which ``share`` of its
+    pixels lie (the k-th smallest, k = share x count); -1 for an empty row."""
+    below_or_at = np.cumsum(histograms, axis=1)
+    counts = below_or_at[:, -1]
+    k = np.minimum(counts - 1, np.floor(share * counts).astype(np.int64))
+    levels = np.argmax(below_or_at > k[:, None], axis=1).astype(float)
+    return np.where(counts > 0, levels, -1.0)
+
+
+def _centre(scaled: np.ndarray) -> np.ndarray:
+    """Place each scaled digit (N, 20, 20) in a 28x28 field with its centre of mass at
+    the field's centre; a digit with no ink gives an empty field."""
+    count = len(scaled)
+    ink = scaled.astype(np.float64)
+    mass = ink.sum(axis=(1, 2))
+    steps = np.arange(BOX, dtype=np.float64)
+    has_ink = mass > 0
+    safe = np.where(has_ink, mass, 1.0)
+    com_x = (ink.sum(axis=1) @ steps) / safe
+    com_y = (ink.sum(axis=2) @ steps) / safe
     # Integer placement keeps the 20x20 box crisp; the centre of mass lands within half
     # a pixel of the field's centre, as in MNIST.
-    top = int(round(CENTRE - com_y))
-    left = int(round(CENTRE - com_x))
-    _paste(field, digit, top, left)
-    return field
-
-
-def _paste(field: np.ndarray, image: np.ndarray, top: int, left: int) -> None:
-    """Copy image into field at (top, left), clipping whatever falls outside."""
-    h, w = image.shape
-    y0, x0 = max(top, 0), max(left, 0)
-    y1, x1 = min(top + h, field.shape[0]), min(left + w, field.shape[1])
-    if y1 > y0 and x1 > x0:
-        field[y0:y1, x0:x1] = image[y0 - top:y1 - top, x0 - left:x1 - left]
+    top = np.rint(CENTRE - com_y).astype(np.int64)
+    left = np.rint(CENTRE - com_x).astype(np.int64)
+    # Paste into fields with a BOX-wide margin all round, so no index falls outside.
+    rows = BOX + top[:, None, None] + np.arange(BOX)[None, :, None]
+    cols = BOX + left[:, None, None] + np.arange(BOX)[None, None, :]
+    which = np.arange(count)[:, None, None]
+    padded = np.zeros((count, FIELD + 2 * BOX, FIELD + 2 * BOX), np.uint8)
+    padded[which, rows, cols] = np.where(has_ink[:, None, None], scaled, 0)
+    return padded[:, BOX:BOX + FIELD, BOX:BOX + FIELD]
 
 
 def to_model_input(images: np.ndarray, scale: float, zero_point: int) -> np.ndarray:

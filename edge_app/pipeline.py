@@ -12,7 +12,7 @@ import numpy as np
 
 from . import split
 from .classify import Classifier
-from .contract import normalise_digit
+from .contract import normalise_digits
 from .frames import Frame
 from .locate import Locator, LocateSettings
 from .read import Reading, read_lines, reject_text_lines, union_box
@@ -95,7 +95,7 @@ class Pipeline:
         if len(which) == 0:
             return 0.0, 0.0
         t0 = time.perf_counter()
-        inputs[which] = [normalise_digit(crops[i], ink="light") for i in which]
+        inputs[which] = normalise_digits([crops[i] for i in which], ink="light")
         t1 = time.perf_counter()
         probabilities[which] = self.classifier.predict(inputs[which]).probabilities
         return t1 - t0, time.perf_counter() - t1

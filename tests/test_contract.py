@@ -1,9 +1,12 @@
 """The preprocessing contract makes MNIST-like inputs from any crop."""
+import os
+
 import cv2
 import numpy as np
 import pytest
+from conftest import FIXTURES
 
-from edge_app.contract import BOX, CENTRE, normalise_digit, stroke_width, to_model_input
+from edge_app.contract import BOX, CENTRE, normalise_digit, normalise_digits, stroke_width, to_model_input
 
 
 def paper(h, w, value=230):
@@ -111,3 +114,28 @@ def test_int8_input_is_pixel_minus_128():
     q = to_model_input(pixels, 1 / 255, -128)
     assert q.shape == (1, 28, 28, 1) and q.dtype == np.int8
     assert np.array_equal(q[0, ..., 0].astype(int), pixels.astype(int) - 128)
+
+
+def _golden():
+    """63 crops (real-photo crops, a blank, a thin-stroke one, a specked one) and the
+    fields the contract gave them when the bundled model was trained and proven."""
+    with np.load(os.path.join(FIXTURES, "contract_golden.npz")) as d:
+        pixels, shapes, fields = d["pixels"], d["shapes"], d["fields"]
+    ends = np.cumsum([h * w for h, w in shapes])
+    crops = [chunk.reshape(shape) for chunk, shape in zip(np.split(pixels, ends[:-1]), shapes)]
+    return crops, fields
+
+
+def test_contract_output_is_frozen_for_the_bundled_model():
+    crops, fields = _golden()
+    assert np.array_equal(normalise_digits(crops, ink="light"), fields)
+
+
+def test_each_crop_in_a_batch_is_normalised_as_if_alone():
+    crops, fields = _golden()
+    for i in (0, 5, 60, 61, 62):
+        assert np.array_equal(normalise_digit(crops[i], ink="light"), fields[i])
+    # Neighbours in the batch change nothing, in any order.
+    order = np.random.default_rng(1).permutation(len(crops))
+    assert np.array_equal(normalise_digits([crops[i] for i in order], ink="light"), fields[order])
+    assert normalise_digits([], ink="light").shape == (0, 28, 28)

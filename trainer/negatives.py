@@ -10,7 +10,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from edge_app.contract import normalise_digit
+from edge_app.contract import normalise_digits
 
 from .augment import AugmentConfig, _affine
 
@@ -46,9 +46,12 @@ def negatives(count: int, digits: np.ndarray, seed) -> np.ndarray:
     """``count`` contract-normalised 28x28 non-digits, reproducible from ``seed``."""
     rng = np.random.default_rng(seed)
     cfg = AugmentConfig()
+    crops, turns = [], []
+    for _ in range(count):
+        crops.append(letter(rng) if rng.random() < 0.6 else touching_pair(rng, digits))
+        turns.append(_affine(rng, cfg))
+    fields = normalise_digits(crops, ink="light")
     out = np.zeros((count, 28, 28), np.uint8)
-    for i in range(count):
-        crop = letter(rng) if rng.random() < 0.6 else touching_pair(rng, digits)
-        field = normalise_digit(crop, ink="light")
-        out[i] = cv2.warpAffine(field, _affine(rng, cfg), (28, 28), flags=cv2.INTER_LINEAR)
+    for i, (field, turn) in enumerate(zip(fields, turns)):
+        out[i] = cv2.warpAffine(field, turn, (28, 28), flags=cv2.INTER_LINEAR)
     return out
