@@ -110,7 +110,13 @@ def crop_of(dark: np.ndarray, labels: np.ndarray, box, own_labels) -> np.ndarray
     """The candidate's own ink (bright on black), other components blanked out."""
     x, y, w, h = box
     region = labels[y:y + h, x:x + w]
-    own = region == own_labels[0] if len(own_labels) == 1 else np.isin(region, own_labels)
+    if len(own_labels) == 1:
+        own = cv2.compare(region, int(own_labels[0]), cv2.CMP_EQ)
+    else:
+        own = np.isin(region, own_labels).astype(np.uint8) * 255
     # Keep the anti-aliased rim of the strokes, not just the thresholded core.
-    own = cv2.dilate(own.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
-    return np.where(own, dark[y:y + h, x:x + w], 0).astype(np.uint8)
+    own = cv2.dilate(own, _SQUARE3)
+    return cv2.min(dark[y:y + h, x:x + w], own)
+
+
+_SQUARE3 = np.ones((3, 3), np.uint8)

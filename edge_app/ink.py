@@ -74,17 +74,24 @@ def ink_levels(dark: np.ndarray, s) -> tuple[np.ndarray, np.ndarray]:
     """Per-pixel (low, high) darkness thresholds. A stroke is the pixels above low that
     are connected to at least one pixel above high (hysteresis): faint pencil and thin
     ballpoint stay whole, while texture that never gets dark is dropped."""
-    on_paper = dark[::4, ::4]
-    on_paper = on_paper[on_paper > 0]
-    if on_paper.size == 0:
+    sample = dark[::4, ::4]
+    histogram = np.bincount(sample.ravel(), minlength=256)
+    histogram[0] = 0  # off the paper
+    if not histogram.any():
         full = np.full(dark.shape, 255, np.uint8)
         return full, full
     if s.threshold == "otsu":
-        level, _ = cv2.threshold(on_paper.reshape(1, -1), 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+        level, _ = cv2.threshold(sample[sample > 0].reshape(1, -1), 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
         low = max(level, s.min_contrast * 0.5)
     else:
-        median = _middle(on_paper)
-        sigma = 1.4826 * _middle(np.abs(on_paper.astype(np.int16) - int(median))) + 1.0
+        # Median and median absolute deviation of the paper's darkness, from its histogram.
+        median = _middle(histogram)
+        above = histogram[median:]
+        below = histogram[median::-1]
+        deviations = np.zeros(256, np.int64)
+        deviations[: len(above)] += above
+        deviations[1: len(below)] += below[1:]
+        sigma = 1.4826 * _middle(deviations) + 1.0
         low = max(median + s.noise_sigmas * sigma, s.min_contrast * 0.5)
     h, w = dark.shape
     # The texture map is coarse (about 60 cells on the short side): medians over large
@@ -103,8 +110,7 @@ def ink_levels(dark: np.ndarray, s) -> tuple[np.ndarray, np.ndarray]:
     return to_full(low_map), to_full(high_map)
 
 
-def _middle(values: np.ndarray) -> float:
-    k = len(values) // 2
-    return float(np.partition(values, k)[k])
-
-
+def _middle(histogram: np.ndarray) -> int:
+    """The median value counted by a histogram: the k-th smallest, k = count // 2."""
+    below_or_at = np.cumsum(histogram)
+    return int(np.searchsorted(below_or_at, below_or_at[-1] // 2, side="right"))

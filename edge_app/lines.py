@@ -32,6 +32,11 @@ def remove_lines(mask: np.ndarray, dark: np.ndarray | None = None) -> np.ndarray
     length = int(LINE_SHARE * max(h, w) / step)
     # Only ink that spans a line's length can hold a line: most frames have none, and
     # then the (costly) Hough transform is skipped.
+    # Outer outlines are the cheapest way to the components' extents (a component inside
+    # another's hole is shorter than it, so missing it changes nothing).
+    outlines, _ = cv2.findContours(small, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not any(max(cv2.boundingRect(c)[2:]) >= length for c in outlines):
+        return mask
     blobs = components(small)
     long_enough = np.flatnonzero(np.maximum(blobs.stats[:, 2], blobs.stats[:, 3]) >= length) + 1
     if len(long_enough) == 0:
