@@ -21,6 +21,16 @@ def test_a_sloping_line_stays_one_line():
     assert [r.text for r in read_lines(boxes, np.arange(5))] == ["01234"]
 
 
+def test_a_steep_line_is_followed_digit_by_digit_above_a_level_one():
+    # Six digits rising at about 17 degrees (a phone held askew), then a level line
+    # just below the slanted line's start: neither borrows digits from the other.
+    rising = [[100 + 36 * i, 200 - 11 * i, 28, 40] for i in range(6)]
+    level = [[100 + 36 * i, 250, 28, 40] for i in range(4)]
+    boxes = np.array(rising + level)
+    readings = read_lines(boxes, np.array([1, 2, 3, 4, 5, 6, 7, 8, 9, 0]))
+    assert [r.text for r in readings] == ["123456", "7890"]
+
+
 def test_digit_like_letters_inside_words_are_rejected():
     # Line 1: a word of five touching letters, two of which look like digits (l, o).
     # Line 2: a number whose third digit is merely unsure; it keeps its other digits.
