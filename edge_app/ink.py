@@ -20,6 +20,11 @@ def ink_darkness(bgr: np.ndarray, light_ink: bool = False) -> np.ndarray:
     """How much darker than its local paper each pixel is (0-255), relative to the paper's
     brightness: a stroke in a shadow counts as much as the same stroke in full light.
     Zero wherever the background is not paper."""
+    return darkness_on_paper(bgr, light_ink)[0]
+
+
+def darkness_on_paper(bgr: np.ndarray, light_ink: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """ink_darkness, and a uint8 map of where the frame is paper (non-zero)."""
     if light_ink:
         bgr = cv2.bitwise_not(bgr)
     h, w = bgr.shape[:2]
@@ -41,8 +46,9 @@ def ink_darkness(bgr: np.ndarray, light_ink: bool = False) -> np.ndarray:
     gain = np.where(is_paper > 0, 255.0 / np.maximum(brightness, 1.0), 0.0).astype(np.float32)
     paper = cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR)
     gain = cv2.resize(gain, (w, h), interpolation=cv2.INTER_NEAREST)
+    on_paper = cv2.resize(is_paper, (w, h), interpolation=cv2.INTER_NEAREST)
     darkest = _brightest_channel(cv2.subtract(paper, bgr))
-    return cv2.multiply(darkest, gain, dtype=cv2.CV_8U)
+    return cv2.multiply(darkest, gain, dtype=cv2.CV_8U), on_paper
 
 
 def _brightest_channel(bgr: np.ndarray) -> np.ndarray:
@@ -70,18 +76,21 @@ def _percentile(values: np.ndarray, q: float) -> float:
 CLUTTER_FACTOR = 3.0
 
 
-def ink_levels(dark: np.ndarray, s) -> tuple[np.ndarray, np.ndarray]:
+def ink_levels(dark: np.ndarray, s, on_paper: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Per-pixel (low, high) darkness thresholds. A stroke is the pixels above low that
     are connected to at least one pixel above high (hysteresis): faint pencil and thin
-    ballpoint stay whole, while texture that never gets dark is dropped."""
+    ballpoint stay whole, while texture that never gets dark is dropped. The paper's
+    noise is measured where ``on_paper`` is non-zero (default: where darkness is)."""
     sample = dark[::4, ::4]
-    histogram = np.bincount(sample.ravel(), minlength=256)
-    histogram[0] = 0  # off the paper
-    if not histogram.any():
+    # Paper exactly as bright as its estimate counts too: on a clean scan or a digital
+    # image that is nearly all of it, and its noise is nil.
+    samples = sample[sample > 0] if on_paper is None else sample[on_paper[::4, ::4] > 0]
+    if samples.size == 0:
         full = np.full(dark.shape, 255, np.uint8)
         return full, full
+    histogram = np.bincount(samples, minlength=256)
     if s.threshold == "otsu":
-        level, _ = cv2.threshold(sample[sample > 0].reshape(1, -1), 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+        level, _ = cv2.threshold(samples.reshape(1, -1), 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
         low = max(level, s.min_contrast * 0.5)
     else:
         # Median and median absolute deviation of the paper's darkness, from its histogram.

@@ -18,7 +18,7 @@ import numpy as np
 
 from . import deskew, split
 from .blobs import components, crop_of, group_boxes, in_words, join_pieces
-from .ink import ink_darkness, ink_levels
+from .ink import darkness_on_paper, ink_levels
 from .lines import remove_lines
 
 
@@ -30,7 +30,7 @@ class LocateSettings:
     max_height: float = 0.9  # fraction of the frame's height
     min_aspect: float = 0.06  # width / height: a thin 1
     max_aspect: float = 1.7  # a flat 2 or a wide 0; wider blobs are split or dropped
-    min_density: float = 0.06  # ink pixels / box area
+    min_density: float = 0.02  # ink pixels / box area
     max_density: float = 0.92
     min_contrast: float = 28.0  # grey levels between a candidate's ink and its paper
     relative_contrast: float = 0.35  # of the frame's typical candidate contrast
@@ -133,8 +133,8 @@ class Locator:
     def _find(self, work: np.ndarray) -> "_Found":
         """Candidates in a working image, in its own pixels."""
         s = self.s
-        dark = ink_darkness(work, light_ink=s.ink == "light")
-        low, high = ink_levels(dark, s)
+        dark, on_paper = darkness_on_paper(work, light_ink=s.ink == "light")
+        low, high = ink_levels(dark, s, on_paper)
         mask = remove_lines(cv2.compare(dark, low, cv2.CMP_GE), dark)
         blobs = components(mask)
         count, labels, stats = blobs.count, blobs.labels, blobs.stats

@@ -140,3 +140,23 @@ def test_components_measured_from_ink_pixels_match_opencv():
         assert np.array_equal(blobs.pixel_labels, labels[blobs.ys, blobs.xs])
         assert len(blobs.xs) == np.count_nonzero(mask)
     assert max(len(components(m).stats) for m in masks) > 100
+
+
+def test_a_big_digit_in_thin_pen_is_a_candidate():
+    # A close-up of one digit written with a fine pen: a 2 filling two thirds of the
+    # frame with a 2-pixel stroke covers about 2 % of its box, far below a marker digit.
+    img = page(640, 480)
+    t = np.linspace(0, 1, 60)
+    arch = np.stack([240 + 110 * np.cos(np.pi * (1 + t)), 200 + 100 * np.sin(np.pi * (1 + t))], 1)
+    # A hand's diagonal bows; a ruler's would be taken for a printed line.
+    diagonal = np.stack([350 - 210 * t, 200 + 300 * t + 40 * np.sin(np.pi * t)], 1)
+    foot = np.stack([140 + 170 * t, 500 - 12 * np.sin(np.pi * t)], 1)
+    for stroke in (arch, diagonal, foot):
+        cv2.polylines(img, [np.round(stroke).astype(np.int32)], False, (70, 70, 70), 2)
+    sensor = np.random.default_rng(0).normal(0, 3, img.shape)  # a camera frame is never clean
+    img = np.clip(img + sensor, 0, 255).astype(np.uint8)
+    found = Locator(LocateSettings()).locate(img)
+    tall = found.boxes[found.boxes[:, 3] > 300]
+    assert len(tall) == 1, found.boxes
+    x, y, w, h = tall[0]
+    assert x <= 140 and x + w >= 350 and y <= 100 and y + h >= 500
