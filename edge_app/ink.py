@@ -39,7 +39,7 @@ def darkness_on_paper(bgr: np.ndarray, light_ink: bool = False) -> tuple[np.ndar
     brightness = _brightest_channel(paper)
     bright_paper = max(_percentile(brightness, 90), 1.0)
     brightness = brightness.astype(np.float32)
-    is_paper = brightness >= PAPER_SHARE * bright_paper
+    is_paper = _fill_holes(brightness >= PAPER_SHARE * bright_paper)
     # The rim of the paper, where the background estimate mixes paper and desk, is not
     # trusted either: its darkness is the desk's, not ink's.
     is_paper = cv2.erode(is_paper.astype(np.uint8), np.ones((5, 5), np.uint8))
@@ -49,6 +49,17 @@ def darkness_on_paper(bgr: np.ndarray, light_ink: bool = False) -> tuple[np.ndar
     on_paper = cv2.resize(is_paper, (w, h), interpolation=cv2.INTER_NEAREST)
     darkest = _brightest_channel(cv2.subtract(paper, bgr))
     return cv2.multiply(darkest, gain, dtype=cv2.CV_8U), on_paper
+
+
+def _fill_holes(is_paper: np.ndarray) -> np.ndarray:
+    """Dark patches enclosed by paper are on the paper (a thick marker stroke, a filled
+    shape): only what reaches the frame's edge can be the desk around the sheet."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats((~is_paper).astype(np.uint8), connectivity=4)
+    h, w = is_paper.shape
+    x, y, bw, bh = stats[:, 0], stats[:, 1], stats[:, 2], stats[:, 3]
+    at_edge = (x == 0) | (y == 0) | (x + bw == w) | (y + bh == h)
+    at_edge[0] = True  # the paper itself
+    return ~at_edge[labels] | is_paper
 
 
 def _brightest_channel(bgr: np.ndarray) -> np.ndarray:

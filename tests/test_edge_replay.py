@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 import cv2
+import numpy as np
 import pytest
 
 from edge_app.classify import Classifier
@@ -109,3 +110,18 @@ def test_edge_app_never_imports_tensorflow():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0 and "clean" in result.stdout, result.stderr
+
+
+def test_a_clean_digital_image_is_read(tmp_path):
+    """A drawing made on a computer has paper without any noise, and strokes wider than
+    the paper estimate's window in places: the noise floor must come from that perfect
+    paper, and the thick strokes must not count as the desk around a sheet."""
+    for thickness in (3, 12):
+        image = np.full((300, 500, 3), 255, np.uint8)
+        cv2.putText(image, "4 7 2", (60, 200), cv2.FONT_HERSHEY_SIMPLEX, 4, (0, 0, 0), thickness)
+        path = tmp_path / f"drawn_{thickness}.png"
+        cv2.imwrite(str(path), image)
+        result = run_cli("edge-app", "replay", path, "--jsonl", tmp_path / "log.jsonl", "--quiet")
+        assert result.returncode == 0, result.stderr
+        (record,) = read_log(tmp_path / "log.jsonl")
+        assert [r["text"] for r in record["readings"]] == ["472"], record["readings"]
