@@ -1,4 +1,4 @@
-"""Regression guard on real photos: what the app reads today on five development photos."""
+"""Regression guard on real photos: what the app reads today on seven development photos."""
 import collections
 import json
 import os
@@ -28,6 +28,11 @@ def test_real_photo_readings(tmp_path):
     assert "".join(lines("13_yogender_9039430719.jpg")) == "9039430719"
     # Very thin blue ballpoint in dim light: thickened strokes still read.
     assert "".join(lines("28_nguyen_523718_thin.jpg")) == "523718"
+    # Thick outlined marker strokes, wider than the paper estimate's window: whole digits.
+    assert "".join(lines("12_rajdeep_735426_outlined.jpg")) == "735426"
+    # One 2 in fine pen filling most of a shadowed close-up: its ink covers about 2 % of
+    # its box, and it is still a candidate.
+    assert lines("34_abdulhadi_single_2_rot.jpg") == ["2"]
     # Ruled notebook lines touching the digits: the number survives the line removal.
     assert "176544322" in lines("21_huyvo_ruled_176544322.jpg")
     # EXIF-rotated photo of a sheet on a textured black desk: the desk yields nothing,
