@@ -49,11 +49,15 @@ def remove_lines(mask: np.ndarray, dark: np.ndarray | None = None) -> np.ndarray
                                minLineLength=length, maxLineGap=max(2, length // 12))
     if segments is None:
         return mask
+    thin = [tuple(int(v) for v in s) for s in segments.reshape(-1, 4) if _thickness(small, s[:2], s[2:]) <= THIN_LINE]
+    if _distinct(thin) < RULINGS:
+        # One or two long strokes on a page are as likely a close-up digit's (a 1, the
+        # stem of a 7) as a printed line; a printed line runs on out of the frame.
+        margin = EDGE_REACH * max(small.shape)
+        thin = [s for s in thin if _reaches_edge(s, small.shape, margin)]
     erase = np.zeros_like(mask)
     levels = []
-    for x0, y0, x1, y1 in segments.reshape(-1, 4):
-        if _thickness(small, (x0, y0), (x1, y1)) > THIN_LINE:
-            continue
+    for x0, y0, x1, y1 in thin:
         band = np.zeros_like(mask)
         cv2.line(band, (int(x0) * step, int(y0) * step), (int(x1) * step, int(y1) * step), 255, 2 * step + 1)
         on_line = (band > 0) & (mask > 0)
@@ -71,6 +75,28 @@ def remove_lines(mask: np.ndarray, dark: np.ndarray | None = None) -> np.ndarray
         if ruling <= FAINT_RULING * writing:
             mask = cv2.bitwise_and(mask, cv2.compare(dark, int(CROSSING_INK * ruling), cv2.CMP_GE))
     return mask
+
+
+def _distinct(segments: list) -> int:
+    """How many different lines the segments lie on (Hough returns a line in pieces)."""
+    found: list[tuple[float, float]] = []
+    for x0, y0, x1, y1 in segments:
+        angle = np.arctan2(y1 - y0, x1 - x0) % np.pi
+        offset = x0 * np.sin(angle) - y0 * np.cos(angle)
+        if not any(min(abs(angle - a), np.pi - abs(angle - a)) < SAME_ANGLE and abs(offset - o) < SAME_OFFSET for a, o in found):
+            found.append((angle, offset))
+    return len(found)
+
+
+SAME_ANGLE = np.radians(3.0)
+SAME_OFFSET = 4.0  # pixels at the resolution lines are searched at
+EDGE_REACH = 0.05  # of the frame's longer side: a line ending this close runs out of view
+
+
+def _reaches_edge(segment, shape, margin: float) -> bool:
+    h, w = shape
+    x0, y0, x1, y1 = segment
+    return min(x0, y0, x1, y1, w - 1 - x0, w - 1 - x1, h - 1 - y0, h - 1 - y1) <= margin
 
 
 # Ruled and grid lines are a few pixels thick; a long straight stroke of a big marker

@@ -1,5 +1,6 @@
 """Each rule of the locate stage on small constructed cases."""
 import cv2
+import pytest
 import numpy as np
 
 from edge_app import deskew
@@ -160,3 +161,29 @@ def test_a_big_digit_in_thin_pen_is_a_candidate():
     assert len(tall) == 1, found.boxes
     x, y, w, h = tall[0]
     assert x <= 140 and x + w >= 350 and y <= 100 and y + h >= 500
+
+
+@pytest.mark.parametrize("strokes", [
+    [((330, 70), (310, 420))],  # a 1
+    [((200, 80), (440, 80)), ((440, 80), (300, 420))],  # a 7
+])
+def test_a_close_up_digit_in_fine_pen_is_not_a_printed_line(strokes):
+    # Strokes as long as a ruled line, and as thin, but one or two of them, ending well
+    # inside the frame: a digit held close to the camera, not printed rulings.
+    img = page(480, 640)
+    for start, end in strokes:
+        cv2.line(img, start, end, (40, 40, 40), 2)
+    img = np.clip(img + np.random.default_rng(0).normal(0, 3, img.shape), 0, 255).astype(np.uint8)
+    found = Locator(LocateSettings()).locate(img)
+    xs = [p[0] for s in strokes for p in s]
+    ys = [p[1] for s in strokes for p in s]
+    whole = [b for b in found.boxes if b[0] <= min(xs) + 3 and b[0] + b[2] >= max(xs) - 3 and b[1] <= min(ys) + 3 and b[1] + b[3] >= max(ys) - 3]
+    assert whole, found.boxes
+
+
+def test_a_line_running_out_of_the_frame_is_still_erased():
+    img = page(480, 640)
+    cv2.line(img, (0, 300), (639, 290), (40, 40, 40), 2)  # a single table rule, edge to edge
+    img = np.clip(img + np.random.default_rng(0).normal(0, 3, img.shape), 0, 255).astype(np.uint8)
+    found = Locator(LocateSettings(drop_border=False)).locate(img)
+    assert not (found.boxes[:, 2] > 300).any(), found.boxes
