@@ -69,13 +69,16 @@ def join_pieces(stats: np.ndarray) -> np.ndarray:
     return group
 
 
-def in_words(boxes: np.ndarray, keep: np.ndarray, gap_share: float = 0.35, min_height_share: float = 0.3) -> np.ndarray:
+def in_words(boxes: np.ndarray, keep: np.ndarray, darkness: np.ndarray | None = None, gap_share: float = 0.35,
+             min_height_share: float = 0.3, same_ink: float = 0.6) -> np.ndarray:
     """Candidates with letter-sized ink beside them that is not itself a candidate.
 
     In print and handwriting alike, a letter that passes for a digit (l, g, O) stands
     within a letter's spacing of others too small or too odd to be digits (x-height
     letters, punctuation joined strokes). A digit in a number has digits beside it, and
-    those are candidates too.
+    those are candidates too. The letters of a word share its ink: given each blob's
+    darkness, a neighbour under ``same_ink`` of the candidate's (a shadow's edge, paper
+    texture) is no letter.
     """
     result = np.zeros(len(boxes), bool)
     idx = np.flatnonzero(keep)
@@ -89,7 +92,10 @@ def in_words(boxes: np.ndarray, keep: np.ndarray, gap_share: float = 0.35, min_h
     big_enough = ko[:, 3][None] >= min_height_share * ki[:, 3, None]
     gap = np.maximum(ko[:, 0][None] - (ki[:, 0] + ki[:, 2])[:, None], ki[:, 0, None] - (ko[:, 0] + ko[:, 2])[None])
     near = gap <= gap_share * ki[:, 3, None]
-    result[idx] = (same_line & big_enough & near).any(axis=1)
+    letter = same_line & big_enough & near
+    if darkness is not None:
+        letter &= darkness[others][None] >= same_ink * darkness[idx][:, None]
+    result[idx] = letter.any(axis=1)
     return result
 
 

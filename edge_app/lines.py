@@ -50,9 +50,10 @@ def remove_lines(mask: np.ndarray, dark: np.ndarray | None = None) -> np.ndarray
     if segments is None:
         return mask
     thin = [tuple(int(v) for v in s) for s in segments.reshape(-1, 4) if _thickness(small, s[:2], s[2:]) <= THIN_LINE]
-    if _distinct(thin) < RULINGS:
-        # One or two long strokes on a page are as likely a close-up digit's (a 1, the
-        # stem of a 7) as a printed line; a printed line runs on out of the frame.
+    if _parallel(thin) < RULINGS:
+        # Without a family of parallel rulings, a long stroke is as likely a close-up
+        # digit's (a 1, the stem of a 7) as a printed line; a printed line runs on out
+        # of the frame.
         margin = EDGE_REACH * max(small.shape)
         thin = [s for s in thin if _reaches_edge(s, small.shape, margin)]
     erase = np.zeros_like(mask)
@@ -77,15 +78,20 @@ def remove_lines(mask: np.ndarray, dark: np.ndarray | None = None) -> np.ndarray
     return mask
 
 
-def _distinct(segments: list) -> int:
-    """How many different lines the segments lie on (Hough returns a line in pieces)."""
+def _parallel(segments: list) -> int:
+    """The most distinct lines sharing one direction (Hough returns a line in pieces).
+    Rulings and grids come in parallel families; a digit's long strokes do not."""
     found: list[tuple[float, float]] = []
     for x0, y0, x1, y1 in segments:
         angle = np.arctan2(y1 - y0, x1 - x0) % np.pi
         offset = x0 * np.sin(angle) - y0 * np.cos(angle)
-        if not any(min(abs(angle - a), np.pi - abs(angle - a)) < SAME_ANGLE and abs(offset - o) < SAME_OFFSET for a, o in found):
+        if not any(_same_direction(angle, a) and abs(offset - o) < SAME_OFFSET for a, o in found):
             found.append((angle, offset))
-    return len(found)
+    return max((sum(_same_direction(a, b) for b, _ in found) for a, _ in found), default=0)
+
+
+def _same_direction(a: float, b: float) -> bool:
+    return min(abs(a - b), np.pi - abs(a - b)) < SAME_ANGLE
 
 
 SAME_ANGLE = np.radians(3.0)

@@ -152,7 +152,7 @@ class Locator:
         ink = np.bincount(member_of, weights=area, minlength=len(roots))
         darkness = np.bincount(member_of, weights=darkness_sum, minlength=len(roots)) / np.maximum(ink, 1)
         keep, density = self._filter(boxes, ink, darkness, work.shape)
-        keep &= ~in_words(boxes, keep)
+        keep &= ~in_words(boxes, keep, darkness)
         order = np.argsort(-(darkness[keep] * density[keep].clip(0.1) * boxes[keep, 3]))[: s.max_candidates]
         chosen = np.flatnonzero(keep)[order]
         found = _Found.empty()

@@ -64,6 +64,12 @@ def test_letters_beside_smaller_letters_are_in_words():
                       [100, 10, 14, 20], [118, 10, 14, 20]])  # two digits
     keep = np.array([True, False, False, True, True])
     assert in_words(boxes, keep).tolist() == [True, False, False, False, False]
+    # Written in one ink, the letters stay a word; a faint neighbour (a shadow's edge,
+    # paper texture) is no letter, and the candidate beside it stands alone.
+    same_ink = np.array([90.0, 80.0, 85.0, 90.0, 90.0])
+    assert in_words(boxes, keep, same_ink).tolist() == [True, False, False, False, False]
+    faint = np.array([90.0, 30.0, 35.0, 90.0, 90.0])
+    assert not in_words(boxes, keep, faint).any()
 
 
 def test_text_angle_of_a_tilted_row():
