@@ -46,6 +46,19 @@ def test_digit_like_letters_inside_words_are_rejected():
     assert result[9] and not result[10]
 
 
+def test_one_unreadable_blob_in_a_long_number_does_not_make_it_text():
+    # Six closely written digits, one of them an unreadable long-tailed 9; then a
+    # four-letter word with one letter the model is sure is not a digit.
+    number = [[10 + 27 * i, 10, 25, 30] for i in range(6)]
+    word = [[10 + 27 * i, 100, 25, 30] for i in range(4)]
+    boxes = np.array(number + word)
+    confidences = np.array([0.99, 0.98, 0.2, 0.97, 0.99, 0.95, 0.9, 0.1, 0.9, 0.95])
+    accepted = confidences >= 0.5
+    result = reject_text_lines(boxes, accepted, confidences)
+    assert result[:6].tolist() == [True, True, False, True, True, True]
+    assert not result[6:].any()
+
+
 def test_wide_blob_gets_split_options_at_its_thinnest_columns():
     crop = np.zeros((40, 70), np.uint8)
     crop[5:35, 5:30] = 255
