@@ -47,11 +47,15 @@ def ink_to_bright(crop: np.ndarray, ink: str = "auto") -> np.ndarray:
 
 
 def stroke_width(mask: np.ndarray) -> float:
-    """Mean stroke width of a binary mask: for a thin stroke, area = length x width and
-    the outline is twice the length, so width = 2 x area / outline."""
+    """Mean stroke width of a binary mask."""
     contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
-    outline = sum(cv2.arcLength(c, True) for c in contours)
-    return 2.0 * float(np.count_nonzero(mask)) / max(outline, 1.0)
+    return _stroke_width(np.count_nonzero(mask), sum(cv2.arcLength(c, True) for c in contours))
+
+
+def _stroke_width(ink_pixels: int, outline: float) -> float:
+    """For a thin stroke, area = length x width and the outline is twice the length, so
+    width = 2 x area / outline."""
+    return 2.0 * float(ink_pixels) / max(outline, 1.0)
 
 
 _SQUARE3 = np.ones((3, 3), np.uint8)
@@ -120,55 +124,27 @@ class _Strip:
 
 def _normalise_strip(strip: _Strip, fields: np.ndarray, owners: list) -> None:
     count = len(owners)
-    # Specks: pieces of the Otsu mask holding under SPECK_SHARE of their crop's ink.
-    pieces, labels, stats, _ = cv2.connectedComponentsWithStats(strip.mask, connectivity=8)
-    stats = stats[1:]
-    piece_owner = strip.owner(stats[:, 0])
-    area = stats[:, cv2.CC_STAT_AREA]
-    ink_of_crop = np.bincount(piece_owner, weights=area, minlength=count)
-    kept = area >= SPECK_SHARE * ink_of_crop[piece_owner]
-    if not kept.all():
-        lut = np.zeros(pieces, np.uint8)
-        lut[1:][kept] = 255
-        strip.mask = lut[labels]
-    ink_pixels = np.bincount(piece_owner[kept], weights=area[kept], minlength=count).astype(np.int64)
-
+    stats, owner = _drop_specks(strip, count)
+    ink_pixels = np.bincount(owner, weights=stats[:, cv2.CC_STAT_AREA], minlength=count).astype(np.int64)
     # Ink level from the strokes, paper level from around them: stretching between the
     # two makes the result independent of lighting while keeping anti-aliased edges.
     bins = strip.column_owner[None, :] * 256 + strip.bright
     ink_histogram = np.bincount(bins[strip.mask > 0], minlength=count * 256).reshape(count, 256)
     all_histogram = np.bincount(bins[strip.inside], minlength=count * 256).reshape(count, 256)
-    paper_level = _levels(all_histogram - ink_histogram, 0.5)
+    paper_level = np.maximum(_levels(all_histogram - ink_histogram, 0.5), 0.0)
     ink_level = _levels(ink_histogram, 0.9)
-
-    # Box of each crop's ink, from its kept pieces.
-    stats, owner = stats[kept], piece_owner[kept]
-    x0 = np.full(count, np.iinfo(np.int64).max)
-    y0 = np.full(count, np.iinfo(np.int64).max)
-    x1 = np.zeros(count, np.int64)
-    y1 = np.zeros(count, np.int64)
-    np.minimum.at(x0, owner, stats[:, 0] - strip.left[owner])
-    np.minimum.at(y0, owner, stats[:, 1])
-    np.maximum.at(x1, owner, stats[:, 0] + stats[:, 2] - strip.left[owner])
-    np.maximum.at(y1, owner, stats[:, 1] + stats[:, 3])
-
-    # Outline length of each crop's ink, for its stroke width.
-    outline = np.zeros(count)
-    contours, _ = cv2.findContours(strip.mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
-    for contour in contours:
-        outline[strip.owner(contour[0, 0, 0])] += cv2.arcLength(contour, True)
-    widths = 2.0 * ink_pixels / np.maximum(outline, 1.0)
+    boxes = _ink_boxes(strip, stats, owner, count)
+    widths = [_stroke_width(ink, outline) for ink, outline in zip(ink_pixels, _outline_lengths(strip, count))]
 
     near_ink = cv2.dilate(strip.mask, _SQUARE3)
     scaled = np.zeros((count, BOX, BOX), np.uint8)  # each digit in its top-left corner
     for k in range(count):
         if ink_pixels[k] == 0:
             continue
-        paper = paper_level[k] if paper_level[k] >= 0 else 0.0
-        span = max(ink_level[k] - paper, 1.0)
-        soft = cv2.multiply(cv2.subtract(strip.brights[k], int(paper)), 255.0 / span)
+        span = max(ink_level[k] - paper_level[k], 1.0)
+        soft = cv2.multiply(cv2.subtract(strip.brights[k], int(paper_level[k])), 255.0 / span)
         soft = cv2.bitwise_and(soft, strip.region(near_ink, k))
-        x, y, w, h = int(x0[k]), int(y0[k]), int(x1[k] - x0[k]), int(y1[k] - y0[k])
+        x, y, w, h = (int(v) for v in boxes[k])
         side = max(w, h)
         missing = MIN_STROKE_RATIO * side - widths[k]
         if missing >= 1.0:
@@ -183,6 +159,43 @@ def _normalise_strip(strip: _Strip, fields: np.ndarray, owners: list) -> None:
         shrink = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
         scaled[k, : size[1], : size[0]] = cv2.resize(digit, size, interpolation=shrink)
     fields[owners] = _centre(scaled)
+
+
+def _drop_specks(strip: _Strip, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Blank the pieces of the mask holding under SPECK_SHARE of their crop's ink;
+    return the statistics of the pieces kept and the crop each belongs to."""
+    pieces, labels, stats, _ = cv2.connectedComponentsWithStats(strip.mask, connectivity=8)
+    stats = stats[1:]
+    owner = strip.owner(stats[:, 0])
+    area = stats[:, cv2.CC_STAT_AREA]
+    kept = area >= SPECK_SHARE * np.bincount(owner, weights=area, minlength=count)[owner]
+    if not kept.all():
+        lut = np.zeros(pieces, np.uint8)
+        lut[1:][kept] = 255
+        strip.mask = lut[labels]
+    return stats[kept], owner[kept]
+
+
+def _ink_boxes(strip: _Strip, stats: np.ndarray, owner: np.ndarray, count: int) -> np.ndarray:
+    """(count, 4) x, y, w, h of each crop's ink, in the crop's own pixels."""
+    x0 = np.full(count, np.iinfo(np.int64).max)
+    y0 = np.full(count, np.iinfo(np.int64).max)
+    x1 = np.zeros(count, np.int64)
+    y1 = np.zeros(count, np.int64)
+    np.minimum.at(x0, owner, stats[:, 0] - strip.left[owner])
+    np.minimum.at(y0, owner, stats[:, 1])
+    np.maximum.at(x1, owner, stats[:, 0] + stats[:, 2] - strip.left[owner])
+    np.maximum.at(y1, owner, stats[:, 1] + stats[:, 3])
+    return np.stack([x0, y0, x1 - x0, y1 - y0], axis=1)
+
+
+def _outline_lengths(strip: _Strip, count: int) -> np.ndarray:
+    """Total length of the outlines of each crop's ink."""
+    outline = np.zeros(count)
+    contours, _ = cv2.findContours(strip.mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
+    for contour in contours:
+        outline[strip.owner(contour[0, 0, 0])] += cv2.arcLength(contour, True)
+    return outline
 
 
 def _levels(histograms: np.ndarray, share: float) -> np.ndarray:
