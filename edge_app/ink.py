@@ -54,7 +54,7 @@ def darkness_on_paper(bgr: np.ndarray, light_ink: bool = False) -> tuple[np.ndar
 def _fill_holes(is_paper: np.ndarray) -> np.ndarray:
     """Dark patches enclosed by paper are on the paper (a thick marker stroke, a filled
     shape): only what reaches the frame's edge can be the desk around the sheet."""
-    count, labels, stats, _ = cv2.connectedComponentsWithStats((~is_paper).astype(np.uint8), connectivity=4)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats((~is_paper).astype(np.uint8), connectivity=4)
     h, w = is_paper.shape
     x, y, bw, bh = stats[:, 0], stats[:, 1], stats[:, 2], stats[:, 3]
     at_edge = (x == 0) | (y == 0) | (x + bw == w) | (y + bh == h)
@@ -87,15 +87,15 @@ def _percentile(values: np.ndarray, q: float) -> float:
 CLUTTER_FACTOR = 3.0
 
 
-def ink_levels(dark: np.ndarray, s, on_paper: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def ink_levels(dark: np.ndarray, s, on_paper: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per-pixel (low, high) darkness thresholds. A stroke is the pixels above low that
     are connected to at least one pixel above high (hysteresis): faint pencil and thin
     ballpoint stay whole, while texture that never gets dark is dropped. The paper's
-    noise is measured where ``on_paper`` is non-zero (default: where darkness is)."""
+    noise is measured where ``on_paper`` is non-zero."""
     sample = dark[::4, ::4]
     # Paper exactly as bright as its estimate counts too: on a clean scan or a digital
     # image that is nearly all of it, and its noise is nil.
-    samples = sample[sample > 0] if on_paper is None else sample[on_paper[::4, ::4] > 0]
+    samples = sample[on_paper[::4, ::4] > 0]
     if samples.size == 0:
         full = np.full(dark.shape, 255, np.uint8)
         return full, full

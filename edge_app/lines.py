@@ -7,9 +7,9 @@ import numpy as np
 from .blobs import components
 
 
-# A straight run longer than this share of the frame's longer side is a ruled, grid or
-# table line or a paper edge, never a digit stroke (a digit is at most a third of the
-# frame tall, and its strokes are shorter still).
+# A straight run longer than this share of the frame's longer side may be a ruled, grid
+# or table line or a paper edge. Digits on a page are far smaller; a digit held close to
+# the camera is not, and remove_lines tells its strokes from printed lines.
 LINE_SHARE = 0.3
 
 

@@ -131,12 +131,12 @@ def test_components_measured_from_ink_pixels_match_opencv():
 
     from conftest import FIXTURES
     from edge_app.blobs import components
-    from edge_app.ink import ink_levels
+    from edge_app.ink import darkness_on_paper, ink_levels
 
     masks = [np.zeros((30, 40), np.uint8)]
     for name in ("21_huyvo_ruled_176544322.jpg", "05_sysu_1967_4899_exif180.jpg"):
-        dark = ink_darkness(cv2.imread(os.path.join(FIXTURES, "real", name)))
-        low, _ = ink_levels(dark, LocateSettings())
+        dark, on_paper = darkness_on_paper(cv2.imread(os.path.join(FIXTURES, "real", name)))
+        low, _ = ink_levels(dark, LocateSettings(), on_paper)
         masks += [cv2.compare(dark, low, cv2.CMP_GE), cv2.compare(dark, low, cv2.CMP_GE)[::2, ::2]]
     for mask in masks:
         count, labels, stats, _ = cv2.connectedComponentsWithStats(np.ascontiguousarray(mask), connectivity=8)
