@@ -131,8 +131,8 @@ def _normalise_strip(strip: _Strip, fields: np.ndarray, owners: list) -> None:
     bins = strip.column_owner[None, :] * 256 + strip.bright
     ink_histogram = np.bincount(bins[strip.mask > 0], minlength=count * 256).reshape(count, 256)
     all_histogram = np.bincount(bins[strip.inside], minlength=count * 256).reshape(count, 256)
-    paper_level = np.maximum(_levels(all_histogram - ink_histogram, 0.5), 0.0)
-    ink_level = _levels(ink_histogram, 0.9)
+    paper_level = np.maximum(histogram_levels(all_histogram - ink_histogram, 0.5), 0.0)
+    ink_level = histogram_levels(ink_histogram, 0.9)
     boxes = _ink_boxes(strip, stats, owner, count)
     widths = [_stroke_width(ink, outline) for ink, outline in zip(ink_pixels, _outline_lengths(strip, count))]
 
@@ -198,7 +198,7 @@ def _outline_lengths(strip: _Strip, count: int) -> np.ndarray:
     return outline
 
 
-def _levels(histograms: np.ndarray, share: float) -> np.ndarray:
+def histogram_levels(histograms: np.ndarray, share: float) -> np.ndarray:
     """Per row of 256-bin histograms, the grey level below which ``share`` of its
     pixels lie (the k-th smallest, k = share x count); -1 for an empty row."""
     below_or_at = np.cumsum(histograms, axis=1)

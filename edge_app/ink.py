@@ -9,6 +9,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from .contract import histogram_levels
+
 
 # Background darker than this share of the frame's bright paper is not paper (a desk,
 # the floor, a dark border), and nothing on it counts as ink. Shadows on paper stay
@@ -131,6 +133,5 @@ def ink_levels(dark: np.ndarray, s, on_paper: np.ndarray) -> tuple[np.ndarray, n
 
 
 def _middle(histogram: np.ndarray) -> int:
-    """The median value counted by a histogram: the k-th smallest, k = count // 2."""
-    below_or_at = np.cumsum(histogram)
-    return int(np.searchsorted(below_or_at, below_or_at[-1] // 2, side="right"))
+    """The median value counted by a histogram."""
+    return int(histogram_levels(histogram[None], 0.5)[0])

@@ -22,6 +22,19 @@ class LatestFrame:
         self._error: Exception | None = None
         self._open = True
         self._condition = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self._started = time.monotonic()
+
+    def start(self, grab, thread_name: str) -> None:
+        """Run the camera's ``grab`` loop (it puts frames while ``open``) in its own
+        thread; ``elapsed`` counts from now."""
+        self._started = time.monotonic()
+        self._thread = threading.Thread(target=grab, name=thread_name, daemon=True)
+        self._thread.start()
+
+    def elapsed(self) -> float:
+        """Seconds since the grabber started: the frames' timestamps."""
+        return time.monotonic() - self._started
 
     def put(self, item) -> None:
         with self._condition:
@@ -51,9 +64,12 @@ class LatestFrame:
             return item
 
     def close(self) -> None:
+        """Stop handing over frames and let the grabber thread finish."""
         with self._condition:
             self._open = False
             self._condition.notify_all()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout=2)
 
     @property
     def open(self) -> bool:

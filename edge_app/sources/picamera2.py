@@ -9,8 +9,6 @@ are counted in ``dropped``.
 """
 from __future__ import annotations
 
-import threading
-import time
 from typing import Callable, Iterator
 
 import numpy as np
@@ -67,9 +65,7 @@ class PiCameraSource:
         frame_duration = controls.get("FrameDurationLimits", (33333, 33333))[0]
         self.fps = 1e6 / frame_duration if frame_duration else 30.0
         self._latest = LatestFrame("the Pi camera", stall_timeout)
-        self._start = time.monotonic()
-        self._thread = threading.Thread(target=self._grab, name="picamera2-grabber", daemon=True)
-        self._thread.start()
+        self._latest.start(self._grab, "picamera2-grabber")
 
     @property
     def dropped(self) -> int:
@@ -88,7 +84,7 @@ class PiCameraSource:
             except Exception as exc:  # whatever the camera raises ends this source; the caller reopens it
                 self._latest.fail(exc)
                 return
-            self._latest.put((grey, main, time.monotonic() - self._start))
+            self._latest.put((grey, main, self._latest.elapsed()))
 
     def frames(self) -> Iterator[Frame]:
         index = 0
@@ -99,7 +95,6 @@ class PiCameraSource:
 
     def close(self) -> None:
         self._latest.close()
-        self._thread.join(timeout=2)
         for step in (self.camera.stop, self.camera.close):
             try:
                 step()

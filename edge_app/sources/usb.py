@@ -1,7 +1,6 @@
 """A USB camera through OpenCV, always handing out the newest frame."""
 from __future__ import annotations
 
-import threading
 import time
 from typing import Iterator
 
@@ -25,9 +24,7 @@ class UsbCameraSource:
         self.fps = fps if fps and fps > 0 else None
         self.total = None
         self._latest = LatestFrame(self.uri, stall_timeout)
-        self._start = time.monotonic()
-        self._thread = threading.Thread(target=self._grab, name="usb-grabber", daemon=True)
-        self._thread.start()
+        self._latest.start(self._grab, "usb-grabber")
 
     @property
     def dropped(self) -> int:
@@ -39,7 +36,7 @@ class UsbCameraSource:
             if not ok:
                 time.sleep(0.05)  # nothing this time; a lasting silence is a stall
                 continue
-            self._latest.put((image, time.monotonic() - self._start))
+            self._latest.put((image, self._latest.elapsed()))
 
     def frames(self) -> Iterator[Frame]:
         index = 0
@@ -50,5 +47,4 @@ class UsbCameraSource:
 
     def close(self) -> None:
         self._latest.close()
-        self._thread.join(timeout=2)
         self._capture.release()
