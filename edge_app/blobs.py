@@ -1,46 +1,8 @@
 """Blobs of ink into digit candidates: pieces joined, boxes, crops, letters in words."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import cv2
 import numpy as np
-
-
-@dataclass
-class Components:
-    """8-connected components of a mask, with their ink pixels listed."""
-
-    count: int  # labels, background included
-    labels: np.ndarray  # (H, W) int32, 0 for background
-    stats: np.ndarray  # (count - 1, 5) x, y, w, h, area of labels 1..count-1, as OpenCV's
-    xs: np.ndarray  # (P,) every ink pixel, in row-major order
-    ys: np.ndarray
-    pixel_labels: np.ndarray  # (P,) each ink pixel's label
-
-
-def components(mask: np.ndarray) -> Components:
-    """Label a mask and measure its components from its ink pixels alone: ink covers a
-    few percent of a page, and OpenCV's statistics pass visits every pixel."""
-    count, labels = cv2.connectedComponents(mask, connectivity=8)
-    points = cv2.findNonZero(mask)
-    if points is None:
-        empty = np.zeros(0, np.int32)
-        return Components(count, labels, np.zeros((0, 5), np.int64), empty, empty, empty)
-    points = points.reshape(-1, 2)
-    xs, ys = points[:, 0], points[:, 1]
-    pixel_labels = labels[ys, xs]
-    area = np.bincount(pixel_labels, minlength=count)
-    # Sorted by label, each component's pixels stay in row-major order: its first and
-    # last pixel give its top and bottom rows.
-    order = np.argsort(pixel_labels, kind="stable")
-    ends = np.cumsum(area)[1:]
-    starts = ends - area[1:]
-    x_sorted, y_sorted = xs[order], ys[order]
-    x0, x1 = np.minimum.reduceat(x_sorted, starts), np.maximum.reduceat(x_sorted, starts)
-    y0, y1 = y_sorted[starts], y_sorted[ends - 1]
-    stats = np.stack([x0, y0, x1 - x0 + 1, y1 - y0 + 1, area[1:]], axis=1).astype(np.int64)
-    return Components(count, labels, stats, xs, ys, pixel_labels)
 
 
 def join_pieces(stats: np.ndarray) -> np.ndarray:

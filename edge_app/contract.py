@@ -108,11 +108,11 @@ class _Strip:
             self.bright[: bright.shape[0], self.left[k]:self.left[k] + bright.shape[1]] = bright
             self.mask[: mask.shape[0], self.left[k]:self.left[k] + mask.shape[1]] = mask
         self.brights = brights
-        # Per column, its crop (gaps: the crop on their left); per pixel, whether it is
-        # one of a crop's own pixels rather than padding under a shorter crop or a gap.
+        # Per column, its crop (gaps: the crop on their left); per crop, how many of the
+        # zeros in its columns are padding (under a shorter crop, or its gap), not its own.
         self.column_owner = self.owner(np.arange(shape[1]))
-        self.inside = np.arange(shape[0])[:, None] < self.heights[self.column_owner][None, :]
-        self.inside[:, self.left[1:] - 1] = False
+        self.padding = (shape[0] - self.heights) * widths
+        self.padding[:-1] += shape[0]
 
     def owner(self, x: np.ndarray) -> np.ndarray:
         """Which crop each strip column belongs to."""
@@ -130,35 +130,44 @@ def _normalise_strip(strip: _Strip, fields: np.ndarray, owners: list) -> None:
     # two makes the result independent of lighting while keeping anti-aliased edges.
     bins = strip.column_owner[None, :] * 256 + strip.bright
     ink_histogram = np.bincount(bins[strip.mask > 0], minlength=count * 256).reshape(count, 256)
-    all_histogram = np.bincount(bins[strip.inside], minlength=count * 256).reshape(count, 256)
+    all_histogram = np.bincount(bins.ravel(), minlength=count * 256).reshape(count, 256)
+    all_histogram[:, 0] -= strip.padding
     paper_level = np.maximum(histogram_levels(all_histogram - ink_histogram, 0.5), 0.0)
     ink_level = histogram_levels(ink_histogram, 0.9)
     boxes = _ink_boxes(strip, stats, owner, count)
     widths = [_stroke_width(ink, outline) for ink, outline in zip(ink_pixels, _outline_lengths(strip, count))]
 
-    near_ink = cv2.dilate(strip.mask, _SQUARE3)
+    soft = _stretched(strip, bins, paper_level, ink_level)
     scaled = np.zeros((count, BOX, BOX), np.uint8)  # each digit in its top-left corner
-    for k in range(count):
+    for k, (x, y, w, h) in enumerate(boxes.tolist()):
         if ink_pixels[k] == 0:
             continue
-        span = max(ink_level[k] - paper_level[k], 1.0)
-        soft = cv2.multiply(cv2.subtract(strip.brights[k], int(paper_level[k])), 255.0 / span)
-        soft = cv2.bitwise_and(soft, strip.region(near_ink, k))
-        x, y, w, h = (int(v) for v in boxes[k])
+        digit_soft = strip.region(soft, k)
         side = max(w, h)
         missing = MIN_STROKE_RATIO * side - widths[k]
         if missing >= 1.0:
             radius = int(round(missing / 2.0))
             kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1,) * 2)
-            soft = cv2.dilate(soft, kernel)
+            digit_soft = cv2.dilate(digit_soft, kernel)
             x, y, w, h = cv2.boundingRect(cv2.dilate(strip.region(strip.mask, k), kernel))
             side = max(w, h)
-        digit = soft[y:y + h, x:x + w]
+        digit = digit_soft[y:y + h, x:x + w]
         scale = BOX / side
         size = (max(1, int(round(w * scale))), max(1, int(round(h * scale))))
         shrink = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
         scaled[k, : size[1], : size[0]] = cv2.resize(digit, size, interpolation=shrink)
     fields[owners] = _centre(scaled)
+
+
+def _stretched(strip: _Strip, bins: np.ndarray, paper_level: np.ndarray, ink_level: np.ndarray) -> np.ndarray:
+    """The strip with each crop stretched from its paper level (0) to its ink level
+    (255), kept only on and next to its ink, by one table lookup per pixel. The table is
+    computed in double precision, which rounds exactly as OpenCV's scalar multiply."""
+    span = np.maximum(ink_level - paper_level, 1.0)
+    levels = np.arange(256, dtype=np.float64)
+    above_paper = np.maximum(levels[None, :] - paper_level.astype(np.int64)[:, None], 0)
+    table = np.clip(np.rint(above_paper * (255.0 / span)[:, None]), 0, 255).astype(np.uint8)
+    return cv2.bitwise_and(table.ravel()[bins], cv2.dilate(strip.mask, _SQUARE3))
 
 
 def _drop_specks(strip: _Strip, count: int) -> tuple[np.ndarray, np.ndarray]:
@@ -191,11 +200,11 @@ def _ink_boxes(strip: _Strip, stats: np.ndarray, owner: np.ndarray, count: int) 
 
 def _outline_lengths(strip: _Strip, count: int) -> np.ndarray:
     """Total length of the outlines of each crop's ink."""
-    outline = np.zeros(count)
     contours, _ = cv2.findContours(strip.mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
-    for contour in contours:
-        outline[strip.owner(contour[0, 0, 0])] += cv2.arcLength(contour, True)
-    return outline
+    if not contours:
+        return np.zeros(count)
+    owners = strip.owner(np.array([contour[0, 0, 0] for contour in contours]))
+    return np.bincount(owners, weights=[cv2.arcLength(contour, True) for contour in contours], minlength=count)
 
 
 def histogram_levels(histograms: np.ndarray, share: float) -> np.ndarray:
@@ -223,12 +232,10 @@ def _centre(scaled: np.ndarray) -> np.ndarray:
     # a pixel of the field's centre, as in MNIST.
     top = np.rint(CENTRE - com_y).astype(np.int64)
     left = np.rint(CENTRE - com_x).astype(np.int64)
-    # Paste into fields with a BOX-wide margin all round, so no index falls outside.
-    rows = BOX + top[:, None, None] + np.arange(BOX)[None, :, None]
-    cols = BOX + left[:, None, None] + np.arange(BOX)[None, None, :]
-    which = np.arange(count)[:, None, None]
+    # Paste into fields with a BOX-wide margin all round, so no slice falls outside.
     padded = np.zeros((count, FIELD + 2 * BOX, FIELD + 2 * BOX), np.uint8)
-    padded[which, rows, cols] = np.where(has_ink[:, None, None], scaled, 0)
+    for k in np.flatnonzero(has_ink):
+        padded[k, BOX + top[k]:2 * BOX + top[k], BOX + left[k]:2 * BOX + left[k]] = scaled[k]
     return padded[:, BOX:BOX + FIELD, BOX:BOX + FIELD]
 
 

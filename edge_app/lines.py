@@ -4,7 +4,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from .blobs import components
+from .labelling import components
 
 
 # A straight run longer than this share of the frame's longer side may be a ruled, grid

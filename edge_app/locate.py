@@ -17,7 +17,8 @@ import cv2
 import numpy as np
 
 from . import deskew, split
-from .blobs import components, crop_of, group_boxes, in_words, join_pieces
+from .blobs import crop_of, group_boxes, in_words, join_pieces
+from .labelling import components
 from .ink import darkness_on_paper, ink_levels
 from .lines import remove_lines
 

@@ -125,12 +125,12 @@ def test_one_pixel_grid_lines_go_and_ink_crossing_them_stays():
 
 
 def test_components_measured_from_ink_pixels_match_opencv():
-    """blobs.components measures components from their ink pixels alone; on the ink of a
+    """labelling.components measures components from their ink pixels alone; on the ink of a
     real photo, a ruled page and an empty mask it must agree with OpenCV's own pass."""
     import os
 
     from conftest import FIXTURES
-    from edge_app.blobs import components
+    from edge_app.labelling import components
     from edge_app.ink import darkness_on_paper, ink_levels
 
     masks = [np.zeros((30, 40), np.uint8)]
