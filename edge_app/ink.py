@@ -25,8 +25,13 @@ def ink_darkness(bgr: np.ndarray, light_ink: bool = False) -> np.ndarray:
     return darkness_on_paper(bgr, light_ink)[0]
 
 
+# The paper's noise is measured on every SAMPLE_STEP-th pixel of every SAMPLE_STEP-th row.
+SAMPLE_STEP = 4
+
+
 def darkness_on_paper(bgr: np.ndarray, light_ink: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """ink_darkness, and a uint8 map of where the frame is paper (non-zero)."""
+    """ink_darkness, and where the frame is paper (non-zero) at the pixels
+    dark[::SAMPLE_STEP, ::SAMPLE_STEP]."""
     if light_ink:
         bgr = cv2.bitwise_not(bgr)
     h, w = bgr.shape[:2]
@@ -48,19 +53,27 @@ def darkness_on_paper(bgr: np.ndarray, light_ink: bool = False) -> tuple[np.ndar
     gain = np.where(is_paper > 0, 255.0 / np.maximum(brightness, 1.0), 0.0).astype(np.float32)
     paper = cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR)
     gain = cv2.resize(gain, (w, h), interpolation=cv2.INTER_NEAREST)
-    on_paper = cv2.resize(is_paper, (w, h), interpolation=cv2.INTER_NEAREST)
     darkest = _brightest_channel(cv2.subtract(paper, bgr))
-    return cv2.multiply(darkest, gain, dtype=cv2.CV_8U), on_paper
+    return cv2.multiply(darkest, gain, dtype=cv2.CV_8U), _nearest_samples(is_paper, h, w)
+
+
+def _nearest_samples(small: np.ndarray, h: int, w: int) -> np.ndarray:
+    """What cv2.resize(small, (w, h), INTER_NEAREST)[::SAMPLE_STEP, ::SAMPLE_STEP] gives,
+    without making the full-size map: OpenCV takes source pixel floor(x / (w / sw))."""
+    sh, sw = small.shape
+    rows = np.minimum(np.floor(np.arange(0, h, SAMPLE_STEP) * (1.0 / (h / sh))).astype(int), sh - 1)
+    cols = np.minimum(np.floor(np.arange(0, w, SAMPLE_STEP) * (1.0 / (w / sw))).astype(int), sw - 1)
+    return small[np.ix_(rows, cols)]
 
 
 def _fill_holes(is_paper: np.ndarray) -> np.ndarray:
     """Dark patches enclosed by paper are on the paper (a thick marker stroke, a filled
     shape): only what reaches the frame's edge can be the desk around the sheet."""
-    _, labels, stats, _ = cv2.connectedComponentsWithStats((~is_paper).astype(np.uint8), connectivity=4)
-    h, w = is_paper.shape
-    x, y, bw, bh = stats[:, 0], stats[:, 1], stats[:, 2], stats[:, 3]
-    at_edge = (x == 0) | (y == 0) | (x + bw == w) | (y + bh == h)
+    count, labels = cv2.connectedComponents((~is_paper).astype(np.uint8), connectivity=4)
+    at_edge = np.zeros(count, bool)
     at_edge[0] = True  # the paper itself
+    at_edge[labels[[0, -1], :]] = True
+    at_edge[labels[:, [0, -1]]] = True
     return ~at_edge[labels] | is_paper
 
 
@@ -93,11 +106,11 @@ def ink_levels(dark: np.ndarray, s, on_paper: np.ndarray) -> tuple[np.ndarray, n
     """Per-pixel (low, high) darkness thresholds. A stroke is the pixels above low that
     are connected to at least one pixel above high (hysteresis): faint pencil and thin
     ballpoint stay whole, while texture that never gets dark is dropped. The paper's
-    noise is measured where ``on_paper`` is non-zero."""
-    sample = dark[::4, ::4]
+    noise is measured where ``on_paper`` (at dark[::SAMPLE_STEP, ::SAMPLE_STEP]) is
+    non-zero."""
     # Paper exactly as bright as its estimate counts too: on a clean scan or a digital
     # image that is nearly all of it, and its noise is nil.
-    samples = sample[on_paper[::4, ::4] > 0]
+    samples = dark[::SAMPLE_STEP, ::SAMPLE_STEP][on_paper > 0]
     if samples.size == 0:
         full = np.full(dark.shape, 255, np.uint8)
         return full, full

@@ -22,6 +22,11 @@ class Components:
     xs: np.ndarray  # (P,) every ink pixel, in row-major order
     ys: np.ndarray
     pixel_labels: np.ndarray  # (P,) each ink pixel's label
+    flat: np.ndarray  # (P,) each ink pixel's index in the raveled mask
+
+    def at_ink(self, image: np.ndarray) -> np.ndarray:
+        """An image of the mask's size, at every ink pixel (as image[ys, xs])."""
+        return np.ascontiguousarray(image).ravel().take(self.flat)
 
 
 def components(mask: np.ndarray) -> Components:
@@ -31,18 +36,20 @@ def components(mask: np.ndarray) -> Components:
     points = cv2.findNonZero(mask)
     if points is None:
         empty = np.zeros(0, np.int32)
-        return Components(count, labels, np.zeros((0, 5), np.int64), empty, empty, empty)
+        return Components(count, labels, np.zeros((0, 5), np.int64), empty, empty, empty, empty)
     points = points.reshape(-1, 2)
     xs, ys = points[:, 0], points[:, 1]
-    pixel_labels = labels[ys, xs]
+    # Flat indices: a 1-D take is several times faster than indexing by (ys, xs).
+    flat = ys * mask.shape[1] + xs
+    pixel_labels = labels.ravel().take(flat)
     area = np.bincount(pixel_labels, minlength=count)
     # Sorted by label, each component's pixels stay in row-major order: its first and
     # last pixel give its top and bottom rows.
     order = np.argsort(pixel_labels, kind="stable")
     ends = np.cumsum(area)[1:]
     starts = ends - area[1:]
-    x_sorted, y_sorted = xs[order], ys[order]
+    x_sorted, y_sorted = xs.take(order), ys.take(order)
     x0, x1 = np.minimum.reduceat(x_sorted, starts), np.maximum.reduceat(x_sorted, starts)
     y0, y1 = y_sorted[starts], y_sorted[ends - 1]
     stats = np.stack([x0, y0, x1 - x0 + 1, y1 - y0 + 1, area[1:]], axis=1).astype(np.int64)
-    return Components(count, labels, stats, xs, ys, pixel_labels)
+    return Components(count, labels, stats, xs, ys, pixel_labels, flat)

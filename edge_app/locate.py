@@ -139,8 +139,8 @@ class Locator:
         mask = remove_lines(cv2.compare(dark, low, cv2.CMP_GE), dark)
         blobs = components(mask)
         count, labels, stats = blobs.count, blobs.labels, blobs.stats
-        ink_labels, ink_darkness_values = blobs.pixel_labels, dark[blobs.ys, blobs.xs]
-        has_strong = np.bincount(ink_labels[ink_darkness_values >= high[blobs.ys, blobs.xs]], minlength=count)[1:] > 0
+        ink_labels, ink_darkness_values = blobs.pixel_labels, blobs.at_ink(dark)
+        has_strong = np.bincount(ink_labels[ink_darkness_values >= blobs.at_ink(high)], minlength=count)[1:] > 0
         # Specks cannot be digits nor parts worth joining.
         alive = np.flatnonzero((stats[:, cv2.CC_STAT_AREA] >= max(4, (s.min_height // 6) ** 2)) & has_strong)
         if len(alive) == 0:
