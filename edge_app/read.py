@@ -1,6 +1,7 @@
 """Group classified digits into readings: numbers along text lines, lines top to bottom."""
 from __future__ import annotations
 
+import bisect
 import statistics
 from dataclasses import dataclass
 
@@ -56,6 +57,8 @@ def _text_lines(rows: list) -> list[tuple[list[int], float]]:
     lines: list[list[int]] = []
     line_centre: list[float] = []
     line_height: list[float] = []
+    centre_sums: list[float] = []
+    sorted_heights: list[list[float]] = []
     for i in sorted(range(len(rows)), key=lambda i: rows[i][0]):
         match, closest = None, None
         for k, members in enumerate(lines):
@@ -74,13 +77,22 @@ def _text_lines(rows: list) -> list[tuple[list[int], float]]:
             lines.append([i])
             line_centre.append(centre_y[i])
             line_height.append(heights[i])
+            centre_sums.append(centre_y[i])
+            sorted_heights.append([heights[i]])
         else:
-            members = lines[match]
-            members.append(i)
-            line_centre[match] = sum(centre_y[m] for m in members) / len(members)
-            line_height[match] = statistics.median(heights[m] for m in members)
+            lines[match].append(i)
+            centre_sums[match] += centre_y[i]
+            line_centre[match] = centre_sums[match] / len(lines[match])
+            bisect.insort(sorted_heights[match], heights[i])
+            line_height[match] = _median_of_sorted(sorted_heights[match])
     order = sorted(range(len(lines)), key=line_centre.__getitem__)
     return [(lines[k], line_height[k]) for k in order]
+
+
+def _median_of_sorted(values: list) -> float:
+    """statistics.median of an already sorted list, without sorting it again."""
+    middle = len(values) // 2
+    return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
 
 
 # The model is trained to give non-digits a flat distribution (0.1 each); well below the
