@@ -48,14 +48,16 @@ def text_angle(boxes: np.ndarray) -> float:
 
 def rotate(image: np.ndarray, angle: float):
     """Image turned by -angle (so text falling by ``angle`` becomes level), on a canvas
-    large enough to hold it all, and the 2x3 matrix back to the original's pixels."""
+    large enough to hold it all, and the 2x3 matrix back to the original's pixels.
+    The canvas beyond the image repeats the image's edge pixels, so the paper estimate
+    sees no false edge there; ``shown`` tells where the canvas shows the image itself."""
     h, w = image.shape[:2]
     to_upright = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
     cos, sin = abs(to_upright[0, 0]), abs(to_upright[0, 1])
     new_w, new_h = int(np.ceil(h * sin + w * cos)), int(np.ceil(h * cos + w * sin))
     to_upright[:, 2] += (new_w / 2 - w / 2, new_h / 2 - h / 2)
     upright = cv2.warpAffine(image, to_upright, (new_w, new_h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    return upright, cv2.invertAffineTransform(to_upright)
+    return upright, cv2.invertAffineTransform(to_upright), shown(image.shape, to_upright, upright.shape)
 
 
 def map_boxes(boxes: np.ndarray, matrix: np.ndarray) -> np.ndarray:
@@ -66,3 +68,13 @@ def map_boxes(boxes: np.ndarray, matrix: np.ndarray) -> np.ndarray:
     mapped = corners @ matrix[:, :2].T + matrix[:, 2]
     low, high = mapped.min(axis=1), mapped.max(axis=1)
     return np.concatenate([low, high - low], axis=1)
+
+
+def shown(shape: tuple, matrix: np.ndarray, canvas: tuple) -> np.ndarray:
+    """uint8 mask of the canvas (h, w) that shows the inside of an image of ``shape``
+    turned by ``matrix`` (the one rotate used); the image's outermost pixels, its
+    edge, are left out."""
+    h, w = shape[:2]
+    inside = np.zeros((h, w), np.uint8)
+    inside[1:-1, 1:-1] = 255
+    return cv2.warpAffine(inside, matrix, (canvas[1], canvas[0]), flags=cv2.INTER_NEAREST, borderValue=0)

@@ -120,19 +120,24 @@ class Locator:
         boxes = upright_boxes = found.boxes
         angle = deskew.text_angle(found.boxes[found.options == 0]) if len(found.boxes) else 0.0
         if abs(angle) >= deskew.MIN_ANGLE:
-            upright, to_work = deskew.rotate(work, angle)
-            found = self._find(upright)
+            upright, to_work, frame_shown = deskew.rotate(work, angle)
+            found = self._find(upright, frame_shown)
             upright_boxes = found.boxes
             boxes = deskew.map_boxes(found.boxes, to_work)
         if not found.crops:
             return Candidates.empty()
         frame_boxes = np.round(np.asarray(boxes, float) / scale).astype(int)
+        # A turned box can poke out of the frame at its corners; boxes stay inside.
+        x0, y0 = np.maximum(frame_boxes[:, 0], 0), np.maximum(frame_boxes[:, 1], 0)
+        x1 = np.minimum(frame_boxes[:, 0] + frame_boxes[:, 2], w)
+        y1 = np.minimum(frame_boxes[:, 1] + frame_boxes[:, 3], h)
+        frame_boxes = np.stack([x0, y0, np.maximum(x1 - x0, 1), np.maximum(y1 - y0, 1)], axis=1)
         frame_boxes[:, :2] += offset
-        frame_boxes[:, 2:] = np.maximum(frame_boxes[:, 2:], 1)
         return Candidates(frame_boxes, found.crops, found.groups, found.options, np.asarray(upright_boxes, float))
 
-    def _find(self, work: np.ndarray) -> "_Found":
-        """Candidates in a working image, in its own pixels."""
+    def _find(self, work: np.ndarray, frame_shown: np.ndarray | None = None) -> "_Found":
+        """Candidates in a working image, in its own pixels. A turned frame comes with
+        the mask of where it shows the frame's inside (deskew.shown)."""
         s = self.s
         dark, on_paper = darkness_on_paper(work, light_ink=s.ink == "light")
         low, high = ink_levels(dark, s, on_paper)
@@ -153,6 +158,8 @@ class Locator:
         ink = np.bincount(member_of, weights=area, minlength=len(roots))
         darkness = np.bincount(member_of, weights=darkness_sum, minlength=len(roots)) / np.maximum(ink, 1)
         keep, density = self._filter(boxes, ink, darkness, work.shape)
+        if frame_shown is not None:
+            keep &= ~self._off_frame(blobs, frame_shown, alive, member_of, len(roots))
         keep &= ~in_words(boxes, keep, darkness)
         order = np.argsort(-(darkness[keep] * density[keep].clip(0.1) * boxes[keep, 3]))[: s.max_candidates]
         chosen = np.flatnonzero(keep)[order]
@@ -178,6 +185,17 @@ class Locator:
             found.groups = np.array(groups)
             found.options = np.array(options)
         return found
+
+    def _off_frame(self, blobs, frame_shown, alive, member_of, groups) -> np.ndarray:
+        """Per group: in a turned frame, ink in the canvas beyond the frame is a streak of
+        the frame's edge pixels drawn out, and a blob reaching it is cut off by the
+        frame's edge (dropped, as drop_border drops it in a frame as it came)."""
+        outside = blobs.at_ink(frame_shown) == 0
+        ink_outside = np.bincount(blobs.pixel_labels[outside], minlength=blobs.count)[1:][alive]
+        ink_total = blobs.stats[alive, cv2.CC_STAT_AREA]
+        outside_share = np.bincount(member_of, weights=ink_outside, minlength=groups) / np.maximum(
+            np.bincount(member_of, weights=ink_total, minlength=groups), 1)
+        return outside_share > 0 if self.s.drop_border else outside_share > 0.5
 
     def _filter(self, boxes, ink, darkness, shape):
         s = self.s

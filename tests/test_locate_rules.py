@@ -193,3 +193,50 @@ def test_a_line_running_out_of_the_frame_is_still_erased():
     img = np.clip(img + np.random.default_rng(0).normal(0, 3, img.shape), 0, 255).astype(np.uint8)
     found = Locator(LocateSettings(drop_border=False)).locate(img)
     assert not (found.boxes[:, 2] > 300).any(), found.boxes
+
+
+def _tilted_sevens(angle_deg, start=(120, 150), count=6):
+    img = page(480, 640)
+    angle = np.radians(angle_deg)
+    for k in range(count):
+        x, y = int(start[0] + 60 * k * np.cos(angle)), int(start[1] + 60 * k * np.sin(angle))
+        cv2.polylines(img, [np.array([[x, y], [x + 25, y + 9], [x + 12, y + 50]], np.int32)], False, (50, 50, 50), 4)
+    return img
+
+
+def test_a_turned_frame_keeps_its_digits_and_their_boxes_inside_the_frame():
+    # Rising by 35 degrees, the fifth seven stands whole just under the top edge: turned
+    # upright, its box's corners poke out of the frame, but its ink does not.
+    candidates = Locator().locate(_tilted_sevens(-35))
+    boxes = candidates.boxes[candidates.options == 0]
+    assert len(boxes) == 5
+    assert (boxes[:, :2] >= 0).all() and (boxes[:, 0] + boxes[:, 2] <= 640).all() and (boxes[:, 1] + boxes[:, 3] <= 480).all()
+    assert boxes[:, 1].min() == 0  # the one by the top edge, clipped to the frame
+
+
+def test_deskew_shows_where_the_canvas_is_the_frame():
+    frame = page(100, 200)
+    _, to_frame, shown = deskew.rotate(frame, 30)
+    to_canvas = cv2.invertAffineTransform(to_frame)
+    def at(x, y):
+        cx, cy = np.rint(to_canvas @ np.array([x, y, 1.0])).astype(int)
+        return shown[cy, cx]
+    assert at(100, 50) == 255  # the middle
+    assert at(0, 50) == 0 and at(199, 99) == 0  # the frame's own edge counts as edge
+    assert shown[0, 0] == 0 and shown[-1, -1] == 0  # the canvas corners are drawn-out edge
+
+
+def test_ink_beyond_a_turned_frame_is_no_digit():
+    """In a turned frame the canvas beyond the frame repeats its edge pixels: a blob
+    there (a streak) or reaching into it (cut off by the frame's edge) is dropped."""
+    img = page(300, 400)
+    for x in (60, 180, 300):
+        seven(img, x, 110, 60, (50, 50, 50), 4)
+    shown = np.zeros((300, 400), np.uint8)
+    shown[:, :330] = 255  # the frame shows left of x=330: the third seven crosses it
+    assert len(Locator()._find(img).boxes) == 3
+    found = Locator()._find(img, shown)
+    assert len(found.boxes) == 2 and (found.boxes[:, 0] + found.boxes[:, 2] < 330).all()
+    shown[:, :150] = 0  # now the first seven is wholly beyond it
+    found = Locator()._find(img, shown)
+    assert len(found.boxes) == 1 and 150 < found.boxes[0, 0] < 330
