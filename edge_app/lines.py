@@ -49,7 +49,8 @@ def remove_lines(mask: np.ndarray, dark: np.ndarray | None = None) -> np.ndarray
                                minLineLength=length, maxLineGap=max(2, length // 12))
     if segments is None:
         return mask
-    thin = [tuple(int(v) for v in s) for s in segments.reshape(-1, 4) if _thickness(small, s[:2], s[2:]) <= THIN_LINE]
+    segments = segments.reshape(-1, 4)
+    thin = [tuple(int(v) for v in s) for s in segments[_thicknesses(small, segments) <= THIN_LINE]]
     if _parallel(thin) < RULINGS:
         # Without a family of parallel rulings, a long stroke is as likely a close-up
         # digit's (a 1, the stem of a 7) as a printed line; a printed line runs on out
@@ -58,15 +59,22 @@ def remove_lines(mask: np.ndarray, dark: np.ndarray | None = None) -> np.ndarray
         thin = [s for s in thin if _reaches_edge(s, small.shape, margin)]
     erase = np.zeros_like(mask)
     levels = []
+    width = 2 * step + 1
     for x0, y0, x1, y1 in thin:
-        band = np.zeros_like(mask)
-        cv2.line(band, (int(x0) * step, int(y0) * step), (int(x1) * step, int(y1) * step), 255, 2 * step + 1)
-        on_line = (band > 0) & (mask > 0)
+        # Each line is drawn in its own box, not in a frame-sized band: on a ruled page
+        # at full working size that made the cost lines x frame (0.4 s a frame).
+        (x0, y0), (x1, y1) = (x0 * step, y0 * step), (x1 * step, y1 * step)
+        left, top = max(0, min(x0, x1) - width), max(0, min(y0, y1) - width)
+        right, bottom = min(w, max(x0, x1) + width + 1), min(h, max(y0, y1) + width + 1)
+        band = np.zeros((bottom - top, right - left), np.uint8)
+        cv2.line(band, (x0 - left, y0 - top), (x1 - left, y1 - top), 255, width)
+        on_line = (band > 0) & (mask[top:bottom, left:right] > 0)
         if dark is not None and on_line.any():
-            line_level = float(np.median(dark[on_line]))
-            on_line &= dark < CROSSING_INK * line_level
+            dark_here = dark[top:bottom, left:right]
+            line_level = float(np.median(dark_here[on_line]))
+            on_line &= dark_here < CROSSING_INK * line_level
             levels.append(line_level)
-        erase[on_line] = 255
+        erase[top:bottom, left:right][on_line] = 255
     mask = cv2.bitwise_and(mask, cv2.bitwise_not(erase))
     if len(levels) >= RULINGS:
         # Ink no darker than faint printed rulings cannot be told from their fragments.
@@ -81,17 +89,23 @@ def remove_lines(mask: np.ndarray, dark: np.ndarray | None = None) -> np.ndarray
 def _parallel(segments: list) -> int:
     """The most distinct lines sharing one direction (Hough returns a line in pieces).
     Rulings and grids come in parallel families; a digit's long strokes do not."""
-    found: list[tuple[float, float]] = []
-    for x0, y0, x1, y1 in segments:
-        angle = np.arctan2(y1 - y0, x1 - x0) % np.pi
-        offset = x0 * np.sin(angle) - y0 * np.cos(angle)
-        if not any(_same_direction(angle, a) and abs(offset - o) < SAME_OFFSET for a, o in found):
-            found.append((angle, offset))
-    return max((sum(_same_direction(a, b) for b, _ in found) for a, _ in found), default=0)
+    if not segments:
+        return 0
+    x0, y0, x1, y1 = np.asarray(segments, float).T
+    angles = np.arctan2(y1 - y0, x1 - x0) % np.pi
+    offsets = x0 * np.sin(angles) - y0 * np.cos(angles)
+    # A piece is a new line unless an earlier line has its direction and offset.
+    kept = np.zeros(len(segments), bool)
+    for i in range(len(segments)):
+        earlier = np.flatnonzero(kept[:i])
+        same = _same_direction(angles[i], angles[earlier]) & (np.abs(offsets[i] - offsets[earlier]) < SAME_OFFSET)
+        kept[i] = not same.any()
+    lines = angles[kept]
+    return int(_same_direction(lines[:, None], lines[None, :]).sum(axis=1).max())
 
 
-def _same_direction(a: float, b: float) -> bool:
-    return min(abs(a - b), np.pi - abs(a - b)) < SAME_ANGLE
+def _same_direction(a, b):
+    return np.minimum(np.abs(a - b), np.pi - np.abs(a - b)) < SAME_ANGLE
 
 
 SAME_ANGLE = np.radians(3.0)
@@ -110,23 +124,23 @@ def _reaches_edge(segment, shape, margin: float) -> bool:
 THIN_LINE = 4  # pixels, at the (half) resolution lines are searched at
 
 
-def _thickness(mask: np.ndarray, start, end, samples: int = 40, reach: int = 12) -> float:
-    """Median length of the ink run across the segment, measured at points along it."""
-    p0, p1 = np.asarray(start, float), np.asarray(end, float)
-    direction = (p1 - p0) / max(np.hypot(*(p1 - p0)), 1e-9)
-    normal = np.array([-direction[1], direction[0]])
-    along = p0 + np.linspace(0.05, 0.95, samples)[:, None] * (p1 - p0)
+def _thicknesses(mask: np.ndarray, segments: np.ndarray, samples: int = 40, reach: int = 12) -> np.ndarray:
+    """Per segment (x0, y0, x1, y1), the median length of the ink run across it,
+    measured at points along it."""
+    p0, p1 = segments[:, None, :2].astype(float), segments[:, None, 2:].astype(float)
+    direction = (p1 - p0) / np.maximum(np.hypot(*np.moveaxis(p1 - p0, -1, 0)), 1e-9)[..., None]
+    normal = np.concatenate([-direction[..., 1:], direction[..., :1]], axis=-1)
+    along = p0 + np.linspace(0.05, 0.95, samples)[None, :, None] * (p1 - p0)
     offsets = np.arange(-reach, reach + 1)
-    points = np.rint(along[:, None, :] + offsets[None, :, None] * normal).astype(int)
+    points = np.rint(along[:, :, None, :] + offsets[None, None, :, None] * normal[:, :, None, :]).astype(int)
     h, w = mask.shape
     inside = (points[..., 0] >= 0) & (points[..., 0] < w) & (points[..., 1] >= 0) & (points[..., 1] < h)
-    ink = np.zeros(points.shape[:2], bool)
+    ink = np.zeros(points.shape[:3], bool)
     ink[inside] = mask[points[..., 1][inside], points[..., 0][inside]] > 0
     # The run through the middle: count inked offsets outward from the centre until a gap.
     centre = reach
-    left = np.argmin(np.concatenate([ink[:, centre::-1], np.zeros((samples, 1), bool)], axis=1), axis=1)
-    right = np.argmin(np.concatenate([ink[:, centre:], np.zeros((samples, 1), bool)], axis=1), axis=1)
-    runs = np.where(ink[:, centre], left + right - 1, 0)
-    return float(np.median(runs))
-
-
+    gap = np.zeros(ink.shape[:2] + (1,), bool)
+    left = np.argmin(np.concatenate([ink[:, :, centre::-1], gap], axis=2), axis=2)
+    right = np.argmin(np.concatenate([ink[:, :, centre:], gap], axis=2), axis=2)
+    runs = np.where(ink[:, :, centre], left + right - 1, 0)
+    return np.median(runs, axis=1)
