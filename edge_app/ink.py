@@ -78,8 +78,10 @@ def _fill_holes(is_paper: np.ndarray) -> np.ndarray:
 
 
 def _brightest_channel(bgr: np.ndarray) -> np.ndarray:
-    """Per-pixel maximum over the colour channels (OpenCV's is far faster than numpy's
-    reduction over a short last axis)."""
+    """Per-pixel maximum over the colour channels of a colour image (OpenCV's is far
+    faster than numpy's reduction over a short last axis); a grey image as it is."""
+    if bgr.ndim == 2:
+        return bgr
     b, g, r = cv2.split(bgr)
     return cv2.max(cv2.max(b, g), r)
 

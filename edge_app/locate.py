@@ -88,6 +88,19 @@ def to_bgr(image: np.ndarray) -> np.ndarray:
     return image
 
 
+def to_uint8(image: np.ndarray) -> np.ndarray:
+    """Any frame as uint8, grey frames as 2-D, colour ones as 3-channel BGR. A grey
+    frame (the Pi camera's Y plane) stays one channel: the ink measure takes the darkest
+    channel, and of three equal channels that is the one, at a third of the work."""
+    if image.ndim == 3 and image.shape[2] == 1:
+        image = image[..., 0]
+    if image.ndim == 2:
+        if image.dtype != np.uint8:
+            image = (image >> 8).astype(np.uint8) if image.dtype == np.uint16 else np.clip(image, 0, 255).astype(np.uint8)
+        return image
+    return to_bgr(image)
+
+
 def working_scale(height: int, width: int, s: LocateSettings) -> float:
     long_side, short_side = max(height, width), min(height, width)
     if long_side > s.work_max_side:
@@ -103,7 +116,7 @@ class Locator:
 
     def locate(self, image: np.ndarray) -> Candidates:
         s = self.s
-        bgr = to_bgr(image)
+        bgr = to_uint8(image)
         offset = np.zeros(2, int)
         if s.roi:
             x, y, w, h = (int(v) for v in s.roi)

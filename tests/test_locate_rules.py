@@ -240,3 +240,18 @@ def test_ink_beyond_a_turned_frame_is_no_digit():
     shown[:, :150] = 0  # now the first seven is wholly beyond it
     found = Locator()._find(img, shown)
     assert len(found.boxes) == 1 and 150 < found.boxes[0, 0] < 330
+
+
+def test_a_grey_frame_is_located_in_one_channel_as_in_three():
+    """The Pi camera's Y plane is located in one channel; it must give exactly what the
+    same picture expanded to three equal channels gives."""
+    import os
+
+    from conftest import FIXTURES
+
+    grey = cv2.cvtColor(cv2.imread(os.path.join(FIXTURES, "real", "11_pswiac_blue_3rows_rot.jpg")), cv2.COLOR_BGR2GRAY)
+    one, three = Locator().locate(grey), Locator().locate(cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR))
+    assert len(one.crops) >= 20
+    assert np.array_equal(one.boxes, three.boxes)
+    assert all(np.array_equal(a, b) for a, b in zip(one.crops, three.crops))
+    assert np.array_equal(Locator().locate(grey[..., None]).boxes, one.boxes)
