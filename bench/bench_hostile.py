@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Per-frame time on hostile frames (noise, thousands of specks, a giant blob, stripes,
-4000x3000 frames): the candidate cap must keep the worst frame bounded. Reports median
+a page packed with digits, 4000x3000 frames): the candidate cap must keep the worst frame bounded. Reports median
 and worst per kind, measured in one run.
 
     python bench/bench_hostile.py [--repeats 3]
@@ -37,6 +37,11 @@ def hostile(kind: str, h: int, w: int, rng) -> np.ndarray:
         img[h // 8: -h // 8, w // 8: -w // 8] = 20
     elif kind == "stripes":
         img[:, ::12] = 20
+    elif kind == "digits":  # a page packed with digits: more candidates than the cap
+        rows, size = 16, h / 16
+        for r in range(rows):
+            text = "".join(str(int(d)) for d in rng.integers(0, 10, 60))
+            cv2.putText(img, text, (4, int((r + 0.8) * size)), cv2.FONT_HERSHEY_SIMPLEX, size / 40, (30, 30, 30), max(1, int(size / 12)))
     return img
 
 
@@ -50,7 +55,7 @@ def main():
     worst_all = 0.0
     print(f"{'frame':24s} {'median ms':>10s} {'worst ms':>9s} {'candidates':>11s}")
     for h, w in [(480, 640), (3000, 4000)]:
-        for kind in ("noise", "specks", "blob", "stripes"):
+        for kind in ("noise", "specks", "blob", "stripes", "digits"):
             image = hostile(kind, h, w, rng)
             times, count = [], 0
             for _ in range(a.repeats):

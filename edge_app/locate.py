@@ -40,7 +40,7 @@ class LocateSettings:
     # camera that moves shows it whole a moment later. (real-dev: precision 0.953 -> 0.973.)
     drop_border: bool = True
     roi: tuple | None = None  # (x, y, w, h) in frame pixels
-    max_candidates: int = 48
+    max_candidates: int = 128
     work_min_side: int = 480  # smaller frames are upscaled to this
     work_max_side: int = 1280  # larger frames are downscaled to this
 

@@ -42,3 +42,17 @@ def test_grid_paper_reads_the_digits_not_the_grid(classifier):
             totals[key] += counts[key]
     assert totals["correct"] >= 0.9 * totals["truth"], totals
     assert totals["spurious"] <= 0.1 * totals["detected"], totals
+
+
+def test_a_page_with_more_digits_than_the_old_cap_of_48_is_read_whole(classifier):
+    """The candidate cap bounds a frame's time; it must not cut a dense page short (a
+    sticky note of 64 digits lost 17 of them to a cap of 48)."""
+    rng = np.random.default_rng(7)
+    with np.load(MNIST_SMALL) as d:
+        digits, labels = d["x_test"], d["y_test"]
+    page, true_digits, numbers = sample.write_page(rng, digits, labels, sample.W, sample.H, (40, 30, 25), [(3, 30)] * 7)
+    truth = sample.frame_truth(true_digits, numbers, sample.view(rng, jitter=0))
+    assert len(truth["digits"]) > 48
+    image = np.clip(page, 0, 255).astype(np.uint8)
+    counts = match(Pipeline(classifier).process(Frame(image, 0, 0.0, "dense")).log_record()["detections"], truth["digits"])
+    assert counts["correct"] >= 0.9 * counts["truth"], counts

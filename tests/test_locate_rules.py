@@ -72,6 +72,22 @@ def test_letters_beside_smaller_letters_are_in_words():
     assert not in_words(boxes, keep, faint).any()
 
 
+def test_a_word_is_letters_throughout_but_a_number_a_line_away_is_not():
+    boxes = np.array([[0, 16, 8, 12],  # an x-height letter, too small to be a candidate
+                      [10, 10, 12, 20], [24, 14, 9, 16], [35, 14, 9, 16], [46, 14, 9, 16],  # "Pres"
+                      [64, 14, 9, 16],  # the next word, a word space (0.56 of a height) on
+                      [130, 10, 14, 20], [146, 10, 14, 20],  # a number, three heights on
+                      [162, 0, 60, 60], [225, 20, 10, 25]])  # a big blob (leather) and a piece
+    keep = np.array([False, True, True, True, True, True, True, True, True, False])
+    ink = np.full(len(boxes), 100.0)
+    # Only P stands beside the small letter; the rest of its word and the next are text
+    # through it. The big blob is beside its piece, but three times the digits' height.
+    assert in_words(boxes, keep, ink).tolist() == [False, True, True, True, True, True, False, False, True, False]
+    faint = ink.copy()
+    faint[5] = 40.0  # the next word in other ink is no part of this text
+    assert in_words(boxes, keep, faint)[1:6].tolist() == [True, True, True, True, False]
+
+
 def test_text_angle_of_a_tilted_row():
     angle = np.radians(20)
     boxes = np.array([[100 + 40 * k * np.cos(angle), 100 + 40 * k * np.sin(angle), 25, 35] for k in range(6)])
