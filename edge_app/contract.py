@@ -107,7 +107,6 @@ class _Strip:
         for k, (bright, mask) in enumerate(zip(brights, masks)):
             self.bright[: bright.shape[0], self.left[k]:self.left[k] + bright.shape[1]] = bright
             self.mask[: mask.shape[0], self.left[k]:self.left[k] + mask.shape[1]] = mask
-        self.brights = brights
         # Per column, its crop (gaps: the crop on their left); per crop, how many of the
         # zeros in its columns are padding (under a shorter crop, or its gap), not its own.
         self.column_owner = self.owner(np.arange(shape[1]))
