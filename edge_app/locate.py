@@ -75,10 +75,15 @@ class _Found:
         return cls(np.zeros((0, 4), int), [], np.zeros(0, int), np.zeros(0, int))
 
 
+def _as_uint8(image: np.ndarray) -> np.ndarray:
+    if image.dtype == np.uint8:
+        return image
+    return (image >> 8).astype(np.uint8) if image.dtype == np.uint16 else np.clip(image, 0, 255).astype(np.uint8)
+
+
 def to_bgr(image: np.ndarray) -> np.ndarray:
     """Any frame (grey, BGR, BGRA; uint8 or uint16) as 3-channel uint8."""
-    if image.dtype != np.uint8:
-        image = (image >> 8).astype(np.uint8) if image.dtype == np.uint16 else np.clip(image, 0, 255).astype(np.uint8)
+    image = _as_uint8(image)
     if image.ndim == 2:
         return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
     if image.shape[2] == 4:
@@ -94,11 +99,7 @@ def to_uint8(image: np.ndarray) -> np.ndarray:
     channel, and of three equal channels that is the one, at a third of the work."""
     if image.ndim == 3 and image.shape[2] == 1:
         image = image[..., 0]
-    if image.ndim == 2:
-        if image.dtype != np.uint8:
-            image = (image >> 8).astype(np.uint8) if image.dtype == np.uint16 else np.clip(image, 0, 255).astype(np.uint8)
-        return image
-    return to_bgr(image)
+    return _as_uint8(image) if image.ndim == 2 else to_bgr(image)
 
 
 def working_scale(height: int, width: int, s: LocateSettings) -> float:
