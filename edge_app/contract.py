@@ -76,7 +76,20 @@ def normalise_digits(crops: list, ink: str = "auto") -> np.ndarray:
     once over a strip that holds every crop side by side, one empty column apart: the
     crops cannot touch there, so each gets exactly what it would get alone.
     """
+    return normalise_and_count_holes(crops, ink)[0]
+
+
+# A hole in the ink counts from this share of its crop's area (and 4 pixels): pinholes
+# in a thick stroke do not.
+HOLE_SHARE = 0.002
+
+
+def normalise_and_count_holes(crops: list, ink: str = "auto") -> tuple[np.ndarray, np.ndarray]:
+    """normalise_digits, and how many holes the ink of each crop encloses (N,), as the
+    outlines measured for the stroke width give them: 0 to 2 for a digit (8 has two),
+    many for the crack network of leather or fabric."""
     fields = np.zeros((len(crops), FIELD, FIELD), np.uint8)
+    holes = np.zeros(len(crops), np.int64)
     brights, masks, owners = [], [], []
     for i, crop in enumerate(crops):
         if crop.ndim != 2 or crop.dtype != np.uint8 or crop.size == 0:
@@ -89,8 +102,8 @@ def normalise_digits(crops: list, ink: str = "auto") -> np.ndarray:
         masks.append(cv2.threshold(bright, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)[1])
         owners.append(i)
     if brights:
-        _normalise_strip(_Strip(brights, masks), fields, owners)
-    return fields
+        holes[owners] = _normalise_strip(_Strip(brights, masks), fields, owners)
+    return fields, holes
 
 
 class _Strip:
@@ -121,7 +134,8 @@ class _Strip:
         return image[: self.heights[k], self.left[k]:self.left[k] + self.widths[k]]
 
 
-def _normalise_strip(strip: _Strip, fields: np.ndarray, owners: list) -> None:
+def _normalise_strip(strip: _Strip, fields: np.ndarray, owners: list) -> np.ndarray:
+    """Fill fields[owners] from the strip; return the holes of each crop's ink."""
     count = len(owners)
     stats, owner = _drop_specks(strip, count)
     ink_pixels = np.bincount(owner, weights=stats[:, cv2.CC_STAT_AREA], minlength=count).astype(np.int64)
@@ -134,7 +148,8 @@ def _normalise_strip(strip: _Strip, fields: np.ndarray, owners: list) -> None:
     paper_level = np.maximum(histogram_levels(all_histogram - ink_histogram, 0.5), 0.0)
     ink_level = histogram_levels(ink_histogram, 0.9)
     boxes = _ink_boxes(strip, stats, owner, count)
-    widths = [_stroke_width(ink, outline) for ink, outline in zip(ink_pixels, _outline_lengths(strip, count))]
+    outlines, holes = _outlines(strip, count)
+    widths = [_stroke_width(ink, outline) for ink, outline in zip(ink_pixels, outlines)]
 
     soft = _stretched(strip, bins, paper_level, ink_level)
     scaled = np.zeros((count, BOX, BOX), np.uint8)  # each digit in its top-left corner
@@ -156,6 +171,7 @@ def _normalise_strip(strip: _Strip, fields: np.ndarray, owners: list) -> None:
         shrink = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
         scaled[k, : size[1], : size[0]] = cv2.resize(digit, size, interpolation=shrink)
     fields[owners] = _centre(scaled)
+    return holes
 
 
 def _stretched(strip: _Strip, bins: np.ndarray, paper_level: np.ndarray, ink_level: np.ndarray) -> np.ndarray:
@@ -197,13 +213,20 @@ def _ink_boxes(strip: _Strip, stats: np.ndarray, owner: np.ndarray, count: int) 
     return np.stack([x0, y0, x1 - x0, y1 - y0], axis=1)
 
 
-def _outline_lengths(strip: _Strip, count: int) -> np.ndarray:
-    """Total length of the outlines of each crop's ink."""
-    contours, _ = cv2.findContours(strip.mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
+def _outlines(strip: _Strip, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Total length of the outlines of each crop's ink, and the number of its holes of
+    at least HOLE_SHARE of the crop."""
+    contours, hierarchy = cv2.findContours(strip.mask, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_NONE)
     if not contours:
-        return np.zeros(count)
+        return np.zeros(count), np.zeros(count, np.int64)
     owners = strip.owner(np.array([contour[0, 0, 0] for contour in contours]))
-    return np.bincount(owners, weights=[cv2.arcLength(contour, True) for contour in contours], minlength=count)
+    lengths = np.bincount(owners, weights=[cv2.arcLength(contour, True) for contour in contours], minlength=count)
+    # Two levels: outer outlines have no parent, the outlines of holes have one.
+    inner = np.flatnonzero(hierarchy[0, :, 3] >= 0)
+    areas = np.array([cv2.contourArea(contours[i]) for i in inner])
+    least = np.maximum(4.0, HOLE_SHARE * strip.heights * strip.widths)
+    big = inner[areas >= least[owners[inner]]] if len(inner) else inner
+    return lengths, np.bincount(owners[big], minlength=count)
 
 
 def histogram_levels(histograms: np.ndarray, share: float) -> np.ndarray:

@@ -12,10 +12,16 @@ import numpy as np
 
 from . import split
 from .classify import Classifier
-from .contract import normalise_digits
+from .contract import normalise_and_count_holes
 from .frames import Frame
 from .locate import Locator, LocateSettings
 from .read import Reading, read_lines, reject_text_lines, union_box
+
+
+# A digit's ink encloses two holes at most (an 8); a retraced or outlined one a few more
+# (real-dev: 5, page 12's outlined 2). The crack network of lit leather beside a sheet
+# encloses 8 and 15 (pages 04 and 06: false digits, the only detections this drops).
+TEXTURE_HOLES = 6
 
 
 @dataclass
@@ -62,14 +68,15 @@ class Pipeline:
         t1 = time.perf_counter()
         count = len(candidates.crops)
         inputs = np.zeros((count, 28, 28), np.uint8)
+        holes = np.zeros(count, np.int64)
         probabilities = np.zeros((count, len(self.classifier.info.labels)), np.float32)
         # Two rounds: the parts of a touching-digits blob are read only when the blob
         # read whole is unsure, which is rare; the choice is the same as reading all.
         first = split.first_round(candidates.groups, candidates.options)
-        normalise_s, classify_s = self._classify(candidates.crops, np.flatnonzero(first), inputs, probabilities)
+        normalise_s, classify_s = self._classify(candidates.crops, np.flatnonzero(first), inputs, holes, probabilities)
         known = np.where(first, probabilities.max(axis=1), 1.0) if count else np.zeros(0)
         second = split.second_round(candidates.groups, candidates.options, known)
-        more_normalise_s, more_classify_s = self._classify(candidates.crops, np.flatnonzero(second), inputs, probabilities)
+        more_normalise_s, more_classify_s = self._classify(candidates.crops, np.flatnonzero(second), inputs, holes, probabilities)
         normalise_s, classify_s = normalise_s + more_normalise_s, classify_s + more_classify_s
         t2 = time.perf_counter()
         chosen = split.choose(candidates.groups, candidates.options, probabilities.max(axis=1))
@@ -79,8 +86,9 @@ class Pipeline:
         confidences = probabilities.max(axis=1)
         digits = probabilities.argmax(axis=1)
         accepted = confidences >= self.min_confidence
-        # An empty 28x28 means the contract found no ink: never a digit.
-        accepted &= inputs.reshape(len(inputs), 28 * 28).any(axis=1)
+        # An empty 28x28 means the contract found no ink: never a digit. Nor is ink that
+        # encloses many holes: the crack network of leather or fabric beside a sheet.
+        accepted &= inputs.reshape(len(inputs), 28 * 28).any(axis=1) & (holes[chosen] <= TEXTURE_HOLES)
         accepted = reject_text_lines(upright, accepted, confidences)
         readings = read_lines(upright[accepted], digits[accepted])
         index = np.flatnonzero(accepted)
@@ -89,13 +97,14 @@ class Pipeline:
         ms.update(locate=(t1 - t0) * 1e3, normalise=normalise_s * 1e3, classify=classify_s * 1e3, read=(t3 - t2) * 1e3)
         return FrameResult(frame, boxes, digits, confidences, accepted, readings, ms, inputs, probabilities)
 
-    def _classify(self, crops: list, which: np.ndarray, inputs: np.ndarray, probabilities: np.ndarray) -> tuple[float, float]:
-        """Normalise and classify crops[which] into inputs and probabilities; returns
-        the seconds spent on each."""
+    def _classify(self, crops: list, which: np.ndarray, inputs: np.ndarray, holes: np.ndarray,
+                  probabilities: np.ndarray) -> tuple[float, float]:
+        """Normalise and classify crops[which] into inputs, holes and probabilities;
+        returns the seconds spent on each."""
         if len(which) == 0:
             return 0.0, 0.0
         t0 = time.perf_counter()
-        inputs[which] = normalise_digits([crops[i] for i in which], ink="light")
+        inputs[which], holes[which] = normalise_and_count_holes([crops[i] for i in which], ink="light")
         t1 = time.perf_counter()
         probabilities[which] = self.classifier.predict(inputs[which]).probabilities
         return t1 - t0, time.perf_counter() - t1

@@ -139,3 +139,19 @@ def test_each_crop_in_a_batch_is_normalised_as_if_alone():
     order = np.random.default_rng(1).permutation(len(crops))
     assert np.array_equal(normalise_digits([crops[i] for i in order], ink="light"), fields[order])
     assert normalise_digits([], ink="light").shape == (0, 28, 28)
+
+
+def test_holes_are_counted_in_the_ink(mnist_small):
+    from edge_app.contract import normalise_and_count_holes
+
+    images, labels = mnist_small["x_test"], mnist_small["y_test"]
+    ones, eights = list(images[labels == 1][:8]), list(images[labels == 8][:8])
+    net = np.zeros((60, 60), np.uint8)
+    net[::10, :] = net[:, ::10] = 255
+    net[-1, :] = net[:, -1] = 255  # a 6 x 6 net of cells
+    crops = ones + eights + [net, np.zeros((20, 20), np.uint8)]
+    fields, holes = normalise_and_count_holes(crops, ink="light")
+    assert (holes[:8] == 0).all()
+    assert set(holes[8:16].tolist()) <= {1, 2} and (holes[8:16] == 2).sum() >= 5  # an 8 may be drawn open
+    assert holes[16] == 36 and holes[17] == 0 and not fields[17].any()
+    assert np.array_equal(fields, normalise_digits(crops, ink="light"))

@@ -88,6 +88,29 @@ def test_pages_without_digits_read_nothing(pipeline, make_page):
     assert result.readings == []
 
 
+def test_ink_enclosing_many_holes_is_texture_not_a_digit(pipeline):
+    """A net of cracks (leather, fabric) can take a digit's shape: the model reads this
+    one as a sure 2, but a digit's ink encloses a few holes at most, and an 8 beside it
+    is still read."""
+    from conftest import MNIST_SMALL
+
+    with np.load(MNIST_SMALL) as d:
+        digits, labels = d["x_test"], d["y_test"]
+    page = np.full((240, 360, 3), 225, np.uint8)
+    two = cv2.resize(digits[np.flatnonzero(labels == 2)[0]], (120, 120), interpolation=cv2.INTER_LINEAR) > 100
+    net = np.zeros((120, 120), np.uint8)
+    net[::8, :] = net[:, ::8] = 1
+    rim = two & ~cv2.erode(two.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    page[60:180, 20:140][two & (cv2.dilate(net, np.ones((2, 2), np.uint8)) > 0) | rim] = 60
+    eight = cv2.resize(digits[np.flatnonzero(labels == 8)[0]], (100, 100), interpolation=cv2.INTER_LINEAR)
+    page[70:170, 220:320] = np.minimum(page[70:170, 220:320], (225 - eight.astype(np.float32) * 0.65).astype(np.uint8)[..., None])
+    result = pipeline.process(Frame(page, 0, 0.0, "test"))
+    read = [(int(b[0]), int(d)) for b, d in zip(result.boxes[result.accepted], result.digits[result.accepted])]
+    assert [d for x, d in read] == [8] and read[0][0] > 200, read
+    net_two = result.boxes[:, 0] < 160
+    assert net_two.any() and (result.digits[net_two] == 2).all()  # found and read as 2, not accepted
+
+
 def test_light_ink_on_dark_board_with_the_switch(tmp_path):
     still = cv2.imread(os.path.join(STILLS, "still_0.jpg"))
     cv2.imwrite(str(tmp_path / "board.png"), 255 - still)
