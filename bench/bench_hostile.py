@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Per-frame time on hostile frames (noise, thousands of specks, a giant blob, stripes,
-a page packed with digits, 4000x3000 frames): the candidate cap must keep the worst frame bounded. Reports median
-and worst per kind, measured in one run.
+a page packed with digits, a page of small print; 640x480, 1280x960 and 4000x3000):
+the working size and the candidate cap must keep the worst frame bounded. Reports
+median and worst per kind, measured in one run.
 
     python bench/bench_hostile.py [--repeats 3]
 """
@@ -37,6 +38,11 @@ def hostile(kind: str, h: int, w: int, rng) -> np.ndarray:
         img[h // 8: -h // 8, w // 8: -w // 8] = 20
     elif kind == "stripes":
         img[:, ::12] = 20
+    elif kind == "text":  # a page of small print: thousands of letter-sized blobs
+        rows = h // 24
+        for r in range(rows):
+            text = "".join(rng.choice(list("abcdefghijklmnopqrstuvwxyz    "), 200))
+            cv2.putText(img, text, (4, 20 + r * 24), cv2.FONT_HERSHEY_SIMPLEX, 0.6 * h / 960, (35, 35, 35), 1, cv2.LINE_AA)
     elif kind == "digits":  # a page packed with digits: more candidates than the cap
         rows, size = 16, h / 16
         for r in range(rows):
@@ -54,8 +60,8 @@ def main():
     rng = np.random.default_rng(0)
     worst_all = 0.0
     print(f"{'frame':24s} {'median ms':>10s} {'worst ms':>9s} {'candidates':>11s}")
-    for h, w in [(480, 640), (3000, 4000)]:
-        for kind in ("noise", "specks", "blob", "stripes", "digits"):
+    for h, w in [(480, 640), (960, 1280), (3000, 4000)]:
+        for kind in ("noise", "specks", "blob", "stripes", "digits", "text"):
             image = hostile(kind, h, w, rng)
             times, count = [], 0
             for _ in range(a.repeats):

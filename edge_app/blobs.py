@@ -14,21 +14,60 @@ def join_pieces(stats: np.ndarray) -> np.ndarray:
         return group
     x, y, w, h = (stats[:, i].astype(float) for i in range(4))
     area = stats[:, 4].astype(float)
-    overlap_x = np.minimum(x[:, None] + w[:, None], x[None] + w[None]) - np.maximum(x[:, None], x[None])
-    gap_y = np.maximum(y[:, None], y[None]) - np.minimum(y[:, None] + h[:, None], y[None] + h[None])
-    piece_is_small = area[:, None] < 0.35 * area[None]
-    over = overlap_x >= 0.5 * np.minimum(w[:, None], w[None])
-    close = gap_y <= 0.12 * h[None]
-    tall_enough = h[None] >= h[:, None]
-    joins = piece_is_small & over & close & tall_enough
-    np.fill_diagonal(joins, False)
-    for piece in np.flatnonzero(joins.any(axis=1)):
-        hosts = np.flatnonzero(joins[piece])
-        group[piece] = hosts[np.argmax(area[hosts])]
+    pieces, hosts = [], []
+    for piece, host in _side_by_side(x, w, 0.0):
+        overlap_x = np.minimum(x[piece] + w[piece], x[host] + w[host]) - np.maximum(x[piece], x[host])
+        gap_y = np.maximum(y[piece], y[host]) - np.minimum(y[piece] + h[piece], y[host] + h[host])
+        joins = ((area[piece] < 0.35 * area[host]) & (overlap_x >= 0.5 * np.minimum(w[piece], w[host]))
+                 & (gap_y <= 0.12 * h[host]) & (h[host] >= h[piece]))
+        pieces.append(piece[joins])
+        hosts.append(host[joins])
+    piece, host = np.concatenate(pieces), np.concatenate(hosts)
+    # Each piece joins its largest host (the first of equals).
+    order = np.lexsort((host, -area[host], piece))
+    piece, host = piece[order], host[order]
+    first = np.concatenate([[True], piece[1:] != piece[:-1]]) if len(piece) else np.zeros(0, bool)
+    group[piece[first]] = host[first]
     # Follow chains (piece -> piece -> host) to their root.
     for _ in range(3):
         group = group[group]
     return group
+
+
+def _side_by_side(start: np.ndarray, length: np.ndarray, reach: float, of: np.ndarray | None = None,
+                  most: int = 1 << 20):
+    """(i, j) index pairs, i != j, that take in every two spans along one axis (starts
+    and lengths) coming within ``reach`` of each other, i among ``of`` (default all), in
+    batches of at most about ``most``. Found by sorting on the start, so a page of a few
+    thousand letters costs pairs in the tens of thousands, not millions."""
+    of = np.arange(len(start)) if of is None else of
+    # The search window must allow for the longest span it may meet: the few long ones
+    # (touching letters, a long stroke) are paired with everything instead, so that
+    # they do not widen every window.
+    typical = float(np.percentile(length, 90)) if len(length) else 0.0
+    long = np.flatnonzero(length > 2 * typical)
+    short = np.flatnonzero(length <= 2 * typical)
+    if len(long):
+        i, j = np.repeat(of, len(long)), np.tile(long, len(of))
+        yield i[i != j], j[i != j]
+    if len(short) == 0:
+        return
+    order = short[np.argsort(start[short], kind="stable")]
+    starts = start[order]
+    # j comes within reach of i only if start_j > start_i - reach - length_j
+    # >= start_i - reach - (longest), and start_j <= start_i + length_i + reach.
+    lo = np.searchsorted(starts, start[of] - reach - length[short].max(), side="left")
+    hi = np.searchsorted(starts, start[of] + length[of] + reach, side="right")
+    counts = hi - lo
+    ends = np.cumsum(counts)
+    first = 0
+    while first < len(of):
+        last = max(first + 1, int(np.searchsorted(ends, ends[first] - counts[first] + most, side="right")))
+        i = np.repeat(of[first:last], counts[first:last])
+        offsets = np.arange(len(i)) - np.repeat(ends[first:last] - counts[first:last] - (ends[first] - counts[first]), counts[first:last])
+        j = order[np.repeat(lo[first:last], counts[first:last]) + offsets]
+        yield i[i != j], j[i != j]
+        first = last
 
 
 # A word space in print is under 0.6 of the letters' height. With up to 128 candidates
@@ -51,45 +90,47 @@ def in_words(boxes: np.ndarray, keep: np.ndarray, darkness: np.ndarray | None = 
     height, within ``word_space`` of their height, are text too, and so on along the line.
     """
     result = np.zeros(len(boxes), bool)
-    idx = np.flatnonzero(keep)
-    others = np.flatnonzero(~keep)
-    if len(idx) == 0 or len(others) == 0:
+    if not keep.any() or keep.all():
         return result
-    b = boxes.astype(float)
-    ki, ko = b[idx], b[others]
-    centre_y = ko[:, 1] + ko[:, 3] / 2
-    same_line = (centre_y[None] > ki[:, 1, None]) & (centre_y[None] < (ki[:, 1] + ki[:, 3])[:, None])
-    big_enough = ko[:, 3][None] >= min_height_share * ki[:, 3, None]
-    gap = np.maximum(ko[:, 0][None] - (ki[:, 0] + ki[:, 2])[:, None], ki[:, 0, None] - (ko[:, 0] + ko[:, 2])[None])
-    near = gap <= gap_share * ki[:, 3, None]
-    letter = same_line & big_enough & near
-    if darkness is not None:
-        letter &= darkness[others][None] >= same_ink * darkness[idx][:, None]
-    result[idx] = letter.any(axis=1)
-    # Text is letters throughout: candidates of about its height and ink, no further
-    # from one in a word than a word space, are letters too (the P, r, e, s of
-    # "Present" beside its small n, and "Any" beside "other").
-    centre = ki[:, 1] + ki[:, 3] / 2
-    level = (centre[None] > ki[:, 1, None]) & (centre[None] < (ki[:, 1] + ki[:, 3])[:, None])
-    gap = np.maximum(ki[:, 0][None] - (ki[:, 0] + ki[:, 2])[:, None], ki[:, 0, None] - (ki[:, 0] + ki[:, 2])[None])
-    shorter, taller = np.minimum(ki[:, 3, None], ki[:, 3][None]), np.maximum(ki[:, 3, None], ki[:, 3][None])
-    packed = level & level.T & (gap <= word_space * shorter) & (shorter >= 0.5 * taller)
-    if darkness is not None:
-        ink = darkness[idx]
-        packed &= np.minimum(ink[:, None], ink[None]) >= same_ink * np.maximum(ink[:, None], ink[None])
-    result[idx] = _spread(result[idx], packed)
-    return result
+    x, y, w, h = np.asarray(boxes, float).T
+    centre = y + h / 2
+    ink = darkness if darkness is not None else np.ones(len(boxes))
+    letters, packed = [], []
+    # Letters and word-mates stand level: only boxes whose rows overlap are compared.
+    for i, j in _side_by_side(y, h, 0.0, of=np.flatnonzero(keep)):
+        gap = np.maximum(x[j] - (x[i] + w[i]), x[i] - (x[j] + w[j]))
+        j_level = (centre[j] > y[i]) & (centre[j] < y[i] + h[i])
+        beside = keep[i] & ~keep[j] & j_level & (h[j] >= min_height_share * h[i]) & (gap <= gap_share * h[i])
+        if darkness is not None:
+            beside &= ink[j] >= same_ink * ink[i]
+        letters.append(i[beside])
+        # Text is letters throughout: candidates of about its height and ink, no further
+        # from one in a word than a word space, are letters too (the P, r, e, s of
+        # "Present" beside its small n, and "Any" beside "other").
+        shorter, taller = np.minimum(h[i], h[j]), np.maximum(h[i], h[j])
+        mates = (keep[i] & keep[j] & j_level & (centre[i] > y[j]) & (centre[i] < y[j] + h[j])
+                 & (gap <= word_space * shorter) & (shorter >= 0.5 * taller))
+        if darkness is not None:
+            mates &= np.minimum(ink[i], ink[j]) >= same_ink * np.maximum(ink[i], ink[j])
+        packed.append(np.stack([i[mates], j[mates]]))
+    result[np.concatenate(letters)] = True
+    return _spread(result, np.concatenate(packed, axis=1))
 
 
-def _spread(flagged: np.ndarray, linked: np.ndarray) -> np.ndarray:
-    """Flags carried along the links (an n x n boolean matrix) to all they reach; each
-    candidate is visited once, however long the line."""
+def _spread(flagged: np.ndarray, links: np.ndarray) -> np.ndarray:
+    """Flags carried along links (2, L) of index pairs, both ways listed, to all they
+    reach; each one is visited once, however long the line."""
     flagged = flagged.copy()
-    rows, cols = np.nonzero(linked)
-    neighbours = np.split(cols, np.searchsorted(rows, np.arange(1, len(flagged))))
+    if not flagged.any() or links.shape[1] == 0:
+        return flagged
+    order = np.argsort(links[0], kind="stable")
+    rows, cols = links[0][order], links[1][order].tolist()
+    first = np.searchsorted(rows, np.arange(len(flagged))).tolist()
+    last = np.searchsorted(rows, np.arange(len(flagged)), side="right").tolist()
     pending = np.flatnonzero(flagged).tolist()
     while pending:
-        for j in neighbours[pending.pop()]:
+        i = pending.pop()
+        for j in cols[first[i]:last[i]]:
             if not flagged[j]:
                 flagged[j] = True
                 pending.append(j)

@@ -271,3 +271,26 @@ def test_a_grey_frame_is_located_in_one_channel_as_in_three():
     assert np.array_equal(one.boxes, three.boxes)
     assert all(np.array_equal(a, b) for a, b in zip(one.crops, three.crops))
     assert np.array_equal(Locator().locate(grey[..., None]).boxes, one.boxes)
+
+
+def test_side_by_side_finds_every_pair_within_reach():
+    """Joining pieces and finding words compare only boxes the sorted search pairs up:
+    it must miss no pair within reach, long spans and small batches included."""
+    from edge_app.blobs import _side_by_side
+
+    rng = np.random.default_rng(5)
+    for trial in range(200):
+        n = int(rng.integers(1, 80))
+        start = rng.integers(0, 500, n).astype(float)
+        length = rng.integers(1, 30, n).astype(float)
+        length[rng.random(n) < 0.05] = 400.0  # a few long spans
+        reach = float(rng.uniform(0, 10)) if trial % 2 else 0.0
+        of = np.flatnonzero(rng.random(n) < 0.7)
+        pairs = set()
+        for i, j in _side_by_side(start, length, reach, of=of, most=int(rng.integers(1, 200))):
+            assert (i != j).all()
+            pairs |= set(zip(i.tolist(), j.tolist()))
+        gap = np.maximum(start[None] - (start + length)[:, None], start[:, None] - (start + length)[None])
+        within = gap <= reach
+        wanted = {(i, j) for i in of.tolist() for j in range(n) if i != j and within[i, j]}
+        assert wanted <= pairs
