@@ -34,6 +34,9 @@ def join_pieces(stats: np.ndarray) -> np.ndarray:
     return group
 
 
+SMALL = 1 << 14  # pairs: below this many, every pair is taken
+
+
 def _side_by_side(start: np.ndarray, length: np.ndarray, reach: float, of: np.ndarray | None = None,
                   most: int = 1 << 20):
     """(i, j) index pairs, i != j, that take in every two spans along one axis (starts
@@ -41,12 +44,17 @@ def _side_by_side(start: np.ndarray, length: np.ndarray, reach: float, of: np.nd
     batches of at most about ``most``. Found by sorting on the start, so a page of a few
     thousand letters costs pairs in the tens of thousands, not millions."""
     of = np.arange(len(start)) if of is None else of
+    if len(of) * len(start) <= SMALL:  # a search costs more than it saves
+        i, j = np.repeat(of, len(start)), np.tile(np.arange(len(start)), len(of))
+        yield i[i != j], j[i != j]
+        return
     # The search window must allow for the longest span it may meet: the few long ones
     # (touching letters, a long stroke) are paired with everything instead, so that
     # they do not widen every window.
-    typical = float(np.percentile(length, 90)) if len(length) else 0.0
-    long = np.flatnonzero(length > 2 * typical)
-    short = np.flatnonzero(length <= 2 * typical)
+    tenth = (len(length) * 9) // 10  # the 90th percentile, near enough
+    typical = float(np.partition(length, tenth)[tenth]) if len(length) else 0.0
+    is_long = length > 2 * typical
+    long, short = np.flatnonzero(is_long), np.flatnonzero(~is_long)
     if len(long):
         i, j = np.repeat(of, len(long)), np.tile(long, len(of))
         yield i[i != j], j[i != j]

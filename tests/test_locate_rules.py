@@ -276,11 +276,12 @@ def test_a_grey_frame_is_located_in_one_channel_as_in_three():
 def test_side_by_side_finds_every_pair_within_reach():
     """Joining pieces and finding words compare only boxes the sorted search pairs up:
     it must miss no pair within reach, long spans and small batches included."""
-    from edge_app.blobs import _side_by_side
+    from edge_app.blobs import SMALL, _side_by_side
 
     rng = np.random.default_rng(5)
     for trial in range(200):
-        n = int(rng.integers(1, 80))
+        # Mostly small cases, which take every pair; one in eight large enough to search.
+        n = int(rng.integers(1, 80)) if trial % 8 else int(rng.integers(2 * np.sqrt(SMALL), 3 * np.sqrt(SMALL)))
         start = rng.integers(0, 500, n).astype(float)
         length = rng.integers(1, 30, n).astype(float)
         length[rng.random(n) < 0.05] = 400.0  # a few long spans
@@ -292,5 +293,7 @@ def test_side_by_side_finds_every_pair_within_reach():
             pairs |= set(zip(i.tolist(), j.tolist()))
         gap = np.maximum(start[None] - (start + length)[:, None], start[:, None] - (start + length)[None])
         within = gap <= reach
-        wanted = {(i, j) for i in of.tolist() for j in range(n) if i != j and within[i, j]}
+        within[np.arange(n), np.arange(n)] = False
+        rows, cols = np.nonzero(within[of])
+        wanted = set(zip(of[rows].tolist(), cols.tolist()))
         assert wanted <= pairs
