@@ -55,8 +55,9 @@ def _side_by_side(start: np.ndarray, length: np.ndarray, reach: float, of: np.nd
     typical = float(np.partition(length, tenth)[tenth]) if len(length) else 0.0
     is_long = length > 2 * typical
     long, short = np.flatnonzero(is_long), np.flatnonzero(~is_long)
-    if len(long):
-        i, j = np.repeat(of, len(long)), np.tile(long, len(of))
+    step = max(1, most // max(len(long), 1))
+    for first in range(0, len(of) if len(long) else 0, step):
+        i, j = np.repeat(of[first:first + step], len(long)), np.tile(long, len(of[first:first + step]))
         yield i[i != j], j[i != j]
     if len(short) == 0:
         return
