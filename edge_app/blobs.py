@@ -103,24 +103,23 @@ def in_words(boxes: np.ndarray, keep: np.ndarray, darkness: np.ndarray | None = 
         return result
     x, y, w, h = np.asarray(boxes, float).T
     centre = y + h / 2
-    ink = darkness if darkness is not None else np.ones(len(boxes))
+    ink = darkness if darkness is not None else np.ones(len(boxes))  # one ink: no condition
     letters, packed = [], []
-    # Letters and word-mates stand level: only boxes whose rows overlap are compared.
+    # Letters and word-mates stand level: only candidates (i) and boxes (j) whose rows
+    # overlap are compared.
     for i, j in _side_by_side(y, h, 0.0, of=np.flatnonzero(keep)):
         gap = np.maximum(x[j] - (x[i] + w[i]), x[i] - (x[j] + w[j]))
         j_level = (centre[j] > y[i]) & (centre[j] < y[i] + h[i])
-        beside = keep[i] & ~keep[j] & j_level & (h[j] >= min_height_share * h[i]) & (gap <= gap_share * h[i])
-        if darkness is not None:
-            beside &= ink[j] >= same_ink * ink[i]
+        beside = (~keep[j] & j_level & (h[j] >= min_height_share * h[i]) & (gap <= gap_share * h[i])
+                  & (ink[j] >= same_ink * ink[i]))
         letters.append(i[beside])
         # Text is letters throughout: candidates of about its height and ink, no further
         # from one in a word than a word space, are letters too (the P, r, e, s of
         # "Present" beside its small n, and "Any" beside "other").
         shorter, taller = np.minimum(h[i], h[j]), np.maximum(h[i], h[j])
-        mates = (keep[i] & keep[j] & j_level & (centre[i] > y[j]) & (centre[i] < y[j] + h[j])
-                 & (gap <= word_space * shorter) & (shorter >= 0.5 * taller))
-        if darkness is not None:
-            mates &= np.minimum(ink[i], ink[j]) >= same_ink * np.maximum(ink[i], ink[j])
+        mates = (keep[j] & j_level & (centre[i] > y[j]) & (centre[i] < y[j] + h[j])
+                 & (gap <= word_space * shorter) & (shorter >= 0.5 * taller)
+                 & (np.minimum(ink[i], ink[j]) >= same_ink * np.maximum(ink[i], ink[j])))
         packed.append(np.stack([i[mates], j[mates]]))
     result[np.concatenate(letters)] = True
     return _spread(result, np.concatenate(packed, axis=1))

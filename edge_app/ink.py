@@ -2,7 +2,7 @@
 
 The paper is estimated per colour channel; the darkest channel wins, so blue and red ink
 and pencil stay visible on white or coloured paper, and dividing by the paper's
-brightness removes shadows and uneven light.
+brightness removes shadows and uneven light. A grey frame (2-D) is its one channel.
 """
 from __future__ import annotations
 
