@@ -107,6 +107,10 @@ NOT_A_DIGIT = 0.45
 # real-dev: F1 0.940 -> 0.953 against "any one letter"; on 18 printed pages (six fonts,
 # three sizes) 137 of 3528 letters pass for digits, against 127 (a third: 245).
 LETTER_SHARE = 0.2
+# Neighbours differing more than this in height are not letters of one word (letters
+# differ by their ascenders, under 2x): a large digit written on dotted or printed paper
+# stands beside small marks, and their verdict is not its own.
+WORD_HEIGHTS = 3.0
 
 
 def reject_text_lines(boxes: np.ndarray, accepted: np.ndarray, confidences: np.ndarray, touch_share: float = 0.35) -> np.ndarray:
@@ -128,7 +132,8 @@ def reject_text_lines(boxes: np.ndarray, accepted: np.ndarray, confidences: np.n
         words = []
         for prev, cur in zip(order, order[1:]):
             gap = rows[cur][0] - (rows[prev][0] + rows[prev][2])
-            if gap > touch_share * max(rows[prev][3], rows[cur][3]):
+            low, high = sorted((rows[prev][3], rows[cur][3]))
+            if gap > touch_share * high or high > WORD_HEIGHTS * low:
                 words.append(word)
                 word = []
             word.append(cur)

@@ -59,6 +59,25 @@ def test_one_unreadable_blob_in_a_long_number_does_not_make_it_text():
     assert not result[6:].any()
 
 
+def test_a_large_digit_is_not_judged_by_the_small_marks_beside_it():
+    # Candidates of a photo of one large 3 on dotted paper (real-dev 33, with the paper
+    # estimate perturbed): dots and pairs of dots, 11-17 px tall, some passing for 1s,
+    # most clearly not digits, stand level with the 443 px 3 and inside its columns.
+    # They are no letters of a word with it.
+    boxes = np.array([
+        [416, 275, 177, 443], [22, 293, 12, 14], [24, 393, 12, 15], [216, 179, 5, 13],
+        [221, 179, 11, 13], [317, 76, 4, 12], [321, 75, 6, 13], [327, 75, 8, 13],
+        [219, 386, 16, 14], [118, 388, 14, 15], [218, 282, 14, 12], [320, 177, 5, 12],
+        [325, 176, 11, 13], [118, 287, 4, 12], [122, 287, 8, 12], [423, 75, 4, 11],
+        [427, 74, 9, 12], [424, 176, 4, 11], [428, 176, 10, 12], [324, 384, 4, 13],
+        [328, 384, 10, 13]])
+    confidences = np.array([
+        1.0, 0.224, 0.414, 0.994, 0.163, 0.93, 0.315, 0.249, 0.651, 0.366, 0.425, 0.984,
+        0.151, 0.99, 0.355, 0.862, 0.14, 0.997, 0.216, 0.983, 0.1])
+    result = reject_text_lines(boxes, confidences >= 0.5, confidences)
+    assert result[0]
+
+
 def test_wide_blob_gets_split_options_at_its_thinnest_columns():
     crop = np.zeros((40, 70), np.uint8)
     crop[5:35, 5:30] = 255
