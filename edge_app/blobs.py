@@ -87,7 +87,8 @@ WORD_SPACE = 0.6
 
 
 def in_words(boxes: np.ndarray, keep: np.ndarray, darkness: np.ndarray | None = None, gap_share: float = 0.35,
-             min_height_share: float = 0.3, same_ink: float = 0.6, word_space: float = WORD_SPACE) -> np.ndarray:
+             min_height_share: float = 0.3, same_ink: float = 0.6, word_space: float = WORD_SPACE,
+             unknown: np.ndarray | None = None) -> np.ndarray:
     """Candidates with letter-sized ink beside them that is not itself a candidate.
 
     In print and handwriting alike, a letter that passes for a digit (l, g, O) stands
@@ -97,6 +98,7 @@ def in_words(boxes: np.ndarray, keep: np.ndarray, darkness: np.ndarray | None = 
     darkness, a neighbour under ``same_ink`` of the candidate's (a shadow's edge, paper
     texture) is no letter. Candidates level with one found so, of its ink and about its
     height, within ``word_space`` of their height, are text too, and so on along the line.
+    Blobs marked ``unknown`` (cut off by the frame's edge) are neither.
     """
     result = np.zeros(len(boxes), bool)
     if not keep.any() or keep.all():
@@ -104,13 +106,14 @@ def in_words(boxes: np.ndarray, keep: np.ndarray, darkness: np.ndarray | None = 
     x, y, w, h = np.asarray(boxes, float).T
     centre = y + h / 2
     ink = darkness if darkness is not None else np.ones(len(boxes))  # one ink: no condition
+    unknown = np.zeros(len(boxes), bool) if unknown is None else unknown
     letters, packed = [], []
     # Letters and word-mates stand level: only candidates (i) and boxes (j) whose rows
     # overlap are compared.
     for i, j in _side_by_side(y, h, 0.0, of=np.flatnonzero(keep)):
         gap = np.maximum(x[j] - (x[i] + w[i]), x[i] - (x[j] + w[j]))
         j_level = (centre[j] > y[i]) & (centre[j] < y[i] + h[i])
-        beside = (~keep[j] & j_level & (h[j] >= min_height_share * h[i]) & (gap <= gap_share * h[i])
+        beside = (~keep[j] & ~unknown[j] & j_level & (h[j] >= min_height_share * h[i]) & (gap <= gap_share * h[i])
                   & (ink[j] >= same_ink * ink[i]))
         letters.append(i[beside])
         # Text is letters throughout: candidates of about its height and ink, no further

@@ -50,7 +50,9 @@ def remove_lines(mask: np.ndarray, dark: np.ndarray | None = None) -> np.ndarray
     if segments is None:
         return mask
     segments = segments.reshape(-1, 4)
-    thin = [tuple(int(v) for v in s) for s in segments[_thicknesses(small, segments) <= THIN_LINE]]
+    spans = np.hypot(segments[:, 2] - segments[:, 0], segments[:, 3] - segments[:, 1])
+    is_thin = _thicknesses(small, segments) <= np.maximum(THIN_LINE, THIN_SHARE * spans)
+    thin = [tuple(int(v) for v in s) for s in segments[is_thin]]
     if _parallel(thin) < RULINGS:
         # Without a family of parallel rulings, a long stroke is as likely a close-up
         # digit's (a 1, the stem of a 7) as a printed line; a printed line runs on out
@@ -119,9 +121,12 @@ def _reaches_edge(segment, shape, margin: float) -> bool:
     return min(x0, y0, x1, y1, w - 1 - x0, w - 1 - x1, h - 1 - y0, h - 1 - y1) <= margin
 
 
-# Ruled and grid lines are a few pixels thick; a long straight stroke of a big marker
-# digit is far thicker, and Hough finds "lines" inside it too. Only thin ones go.
+# Ruled and grid lines are thin for their length; a long straight stroke of a big marker
+# digit is far thicker (a stroke is about a tenth of its digit's height, and no straight
+# run is longer than the digit), and Hough finds "lines" inside it too. Only thin ones
+# go. Close up, a ruling is thicker in pixels but as thin for its length.
 THIN_LINE = 4  # pixels, at the (half) resolution lines are searched at
+THIN_SHARE = 0.03  # of the segment's length
 
 
 def _thicknesses(mask: np.ndarray, segments: np.ndarray, samples: int = 40, reach: int = 12) -> np.ndarray:

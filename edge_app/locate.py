@@ -171,10 +171,13 @@ class Locator:
         area = stats[alive, cv2.CC_STAT_AREA].astype(float)
         ink = np.bincount(member_of, weights=area, minlength=len(roots))
         darkness = np.bincount(member_of, weights=darkness_sum, minlength=len(roots)) / np.maximum(ink, 1)
-        keep, density = self._filter(boxes, ink, darkness, work.shape)
+        keep, density, cut_off = self._filter(boxes, ink, darkness, work.shape)
         if frame_shown is not None:
-            keep &= ~self._off_frame(blobs, frame_shown, alive, member_of, len(roots))
-        keep &= ~in_words(boxes, keep, darkness)
+            off_frame = self._off_frame(blobs, frame_shown, alive, member_of, len(roots))
+            keep &= ~off_frame
+            cut_off |= off_frame
+        # What the frame's edge cuts off may be a digit: no evidence of a word beside it.
+        keep &= ~in_words(boxes, keep, darkness, unknown=cut_off)
         order = np.argsort(-(darkness[keep] * density[keep].clip(0.1) * boxes[keep, 3]))[: s.max_candidates]
         chosen = np.flatnonzero(keep)[order]
         found = _Found.empty()
@@ -224,9 +227,11 @@ class Locator:
         # A filled blob (a hole punch, a shadow) is denser than any digit but a thin 1.
         keep &= ~((density > 0.8) & (aspect > 0.45))
         keep &= darkness >= s.min_contrast
+        cut_off = np.zeros(len(boxes), bool)
         if s.drop_border:
-            keep &= (x > 0) & (y > 0) & (x + w < w_img) & (y + h < h_img)
+            cut_off = (x <= 0) | (y <= 0) | (x + w >= w_img) | (y + h >= h_img)
+            keep &= ~cut_off
         if keep.any():
             typical = np.median(darkness[keep])
             keep &= darkness >= s.relative_contrast * typical
-        return keep, density
+        return keep, density, cut_off

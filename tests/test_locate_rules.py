@@ -59,6 +59,22 @@ def test_slanted_ruled_lines_go_digits_stay():
     assert (cleaned & ring).sum() > 0.8 * ring.sum()
 
 
+def test_close_up_rulings_thick_in_pixels_go_at_any_angle():
+    # Ruled paper photographed close: the rulings are 9 px thick at a 1280x960 working
+    # size, thin for their length but not in pixels, and here turned by 20 degrees.
+    mask = np.zeros((960, 1280), np.uint8)
+    slope = np.tan(np.radians(20))
+    for k in range(-4, 6):
+        y = 150 * k
+        cv2.line(mask, (0, y), (1279, int(round(y + 1279 * slope))), 255, 9)
+    ring = np.zeros_like(mask)
+    cv2.circle(ring, (640, 480), 60, 255, 12)  # a 0 in marker crossed by a ruling
+    cleaned = remove_lines(mask | ring)
+    rulings = (mask > 0) & (ring == 0)
+    assert (cleaned[rulings] > 0).mean() < 0.05
+    assert (cleaned[ring > 0] > 0).mean() > 0.8
+
+
 def test_letters_beside_smaller_letters_are_in_words():
     boxes = np.array([[10, 10, 8, 20], [20, 16, 8, 14], [30, 16, 8, 14],  # 'l' then 'e', 'a'
                       [100, 10, 14, 20], [118, 10, 14, 20]])  # two digits
@@ -86,6 +102,26 @@ def test_a_word_is_letters_throughout_but_a_number_a_line_away_is_not():
     faint = ink.copy()
     faint[5] = 40.0  # the next word in other ink is no part of this text
     assert in_words(boxes, keep, faint)[1:6].tolist() == [True, True, True, True, False]
+
+
+def test_a_blob_cut_off_by_the_frame_is_no_letter_beside_its_neighbours():
+    # A number running out of the frame on the left: its first digit is cut off, so it is
+    # no candidate, but nothing says it is a letter, and the rest of the number stays.
+    boxes = np.array([[0, 10, 14, 20], [16, 10, 14, 20], [32, 10, 14, 20], [48, 10, 14, 20]])
+    keep = np.array([False, True, True, True])
+    cut_off = np.array([True, False, False, False])
+    assert in_words(boxes, keep).tolist() == [False, True, True, True]  # as a letter would
+    assert not in_words(boxes, keep, unknown=cut_off).any()
+
+
+def test_a_number_cut_by_the_frame_edge_keeps_its_other_digits():
+    img = page(240, 320)
+    for k in range(5):
+        seven(img, -16 + 42 * k, 80, 60, (50, 50, 50), thickness=4)  # the first runs off the left edge
+    img = np.clip(img + np.random.default_rng(0).normal(0, 3, img.shape), 0, 255).astype(np.uint8)
+    found = Locator(LocateSettings()).locate(img)
+    whole = found.boxes[found.options == 0]
+    assert len(whole) == 4, found.boxes
 
 
 def test_text_angle_of_a_tilted_row():
