@@ -104,31 +104,61 @@ def _percentile(values: np.ndarray, q: float) -> float:
 CLUTTER_FACTOR = 3.0
 
 
-def ink_levels(dark: np.ndarray, s, on_paper: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per-pixel (low, high) darkness thresholds. A stroke is the pixels above low that
-    are connected to at least one pixel above high (hysteresis): faint pencil and thin
-    ballpoint stay whole, while texture that never gets dark is dropped. The paper's
-    noise is measured where ``on_paper`` (at dark[::SAMPLE_STEP, ::SAMPLE_STEP]) is
-    non-zero."""
+def paper_noise(dark: np.ndarray, on_paper: np.ndarray) -> tuple[np.ndarray, int, float] | None:
+    """(histogram, median, sigma) of the paper's darkness where ``on_paper`` (at
+    dark[::SAMPLE_STEP, ::SAMPLE_STEP]) is non-zero: its median and its median absolute
+    deviation scaled to a standard deviation, plus one level of quantisation. None when
+    the frame shows no paper."""
     # Paper exactly as bright as its estimate counts too: on a clean scan or a digital
     # image that is nearly all of it, and its noise is nil.
     samples = dark[::SAMPLE_STEP, ::SAMPLE_STEP][on_paper > 0]
     if samples.size == 0:
+        return None
+    histogram = np.bincount(samples, minlength=256)
+    median = _middle(histogram)
+    above = histogram[median:]
+    below = histogram[median::-1]
+    deviations = np.zeros(256, np.int64)
+    deviations[: len(above)] += above
+    deviations[1: len(below)] += below[1:]
+    return histogram, median, 1.4826 * _middle(deviations) + 1.0
+
+
+# Above this sensor noise (darkness levels; clean paper in real-dev is 1-9), a dim or
+# high-gain frame is smoothed before its ink is measured: a 3x3 mean cuts pixel noise to
+# a third, while a stroke 3 px wide keeps its core. Smoothed per colour channel, before
+# the darkest is taken: the darkest of three noisy channels is biased dark everywhere.
+NOISY_PAPER = 12.0
+
+
+def quiet_darkness(image: np.ndarray, light_ink: bool = False):
+    """(dark, on_paper, noise): darkness_on_paper of the frame, smoothed first when its
+    paper shows sensor noise above NOISY_PAPER, and the paper_noise of the result."""
+    dark, on_paper = darkness_on_paper(image, light_ink)
+    noise = paper_noise(dark, on_paper)
+    if noise is None or noise[2] <= NOISY_PAPER:
+        return dark, on_paper, noise
+    dark, on_paper = darkness_on_paper(cv2.blur(image, (3, 3)), light_ink)
+    return dark, on_paper, paper_noise(dark, on_paper)
+
+
+def ink_levels(dark: np.ndarray, s, on_paper: np.ndarray, noise=False) -> tuple[np.ndarray, np.ndarray]:
+    """Per-pixel (low, high) darkness thresholds. A stroke is the pixels above low that
+    are connected to at least one pixel above high (hysteresis): faint pencil and thin
+    ballpoint stay whole, while texture that never gets dark is dropped. The paper's
+    noise is measured where ``on_paper`` (at dark[::SAMPLE_STEP, ::SAMPLE_STEP]) is
+    non-zero, unless given (``noise``, as paper_noise returns it)."""
+    if noise is False:
+        noise = paper_noise(dark, on_paper)
+    if noise is None:
         full = np.full(dark.shape, 255, np.uint8)
         return full, full
-    histogram = np.bincount(samples, minlength=256)
+    histogram, median, sigma = noise
     if s.threshold == "otsu":
+        samples = dark[::SAMPLE_STEP, ::SAMPLE_STEP][on_paper > 0]
         level, _ = cv2.threshold(samples.reshape(1, -1), 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
         low = max(level, s.min_contrast * 0.5)
     else:
-        # Median and median absolute deviation of the paper's darkness, from its histogram.
-        median = _middle(histogram)
-        above = histogram[median:]
-        below = histogram[median::-1]
-        deviations = np.zeros(256, np.int64)
-        deviations[: len(above)] += above
-        deviations[1: len(below)] += below[1:]
-        sigma = 1.4826 * _middle(deviations) + 1.0
         low = max(median + s.noise_sigmas * sigma, s.min_contrast * 0.5)
     h, w = dark.shape
     # The texture map is coarse (about 60 cells on the short side): medians over large

@@ -19,7 +19,7 @@ import numpy as np
 from . import deskew, split
 from .blobs import crop_of, group_boxes, in_words, join_pieces
 from .labelling import components
-from .ink import darkness_on_paper, ink_levels
+from .ink import ink_levels, quiet_darkness
 from .lines import remove_lines
 
 
@@ -153,8 +153,8 @@ class Locator:
         """Candidates in a working image, in its own pixels. A turned frame comes with
         the mask of where it shows the frame's inside (deskew.shown)."""
         s = self.s
-        dark, on_paper = darkness_on_paper(work, light_ink=s.ink == "light")
-        low, high = ink_levels(dark, s, on_paper)
+        dark, on_paper, noise = quiet_darkness(work, light_ink=s.ink == "light")
+        low, high = ink_levels(dark, s, on_paper, noise)
         mask = remove_lines(cv2.compare(dark, low, cv2.CMP_GE), dark)
         blobs = components(mask)
         count, labels, stats = blobs.count, blobs.labels, blobs.stats

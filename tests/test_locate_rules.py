@@ -5,7 +5,7 @@ import numpy as np
 
 from edge_app import deskew
 from edge_app.blobs import in_words
-from edge_app.ink import ink_darkness
+from edge_app.ink import darkness_on_paper, ink_darkness, quiet_darkness
 from edge_app.lines import remove_lines
 from edge_app.locate import LocateSettings, Locator
 
@@ -36,6 +36,23 @@ def test_blue_and_red_ink_on_white_and_yellow_paper():
         for ink in ((150, 60, 20), (40, 40, 190)):  # blue ballpoint, red ballpoint
             dark = ink_darkness(seven(page(colour=paper_colour), 120, 60, 100, ink))
             assert dark.max() >= 60, (paper_colour, ink, dark.max())
+
+
+def test_a_dim_noisy_frame_is_smoothed_before_its_ink_is_measured():
+    # A dim sheet (paper at 110 grey levels) under a high-gain sensor (noise 8 levels
+    # per channel): faint strokes 30 levels darker than the paper.
+    img = page(480, 640, (110, 110, 110))
+    for k in range(4):
+        seven(img, 80 + 130 * k, 180, 90, (80, 80, 80), thickness=4)
+    noisy = np.clip(img + np.random.default_rng(0).normal(0, 8, img.shape), 0, 255).astype(np.uint8)
+    found = Locator(LocateSettings()).locate(noisy)
+    whole = found.boxes[found.options == 0]
+    assert len(whole) == 4, whole
+    for k, (x, y, w, h) in enumerate(sorted(whole.tolist())):
+        assert abs(x - (80 + 130 * k)) < 12 and abs(y - 180) < 12 and h > 80
+    # A clean frame is measured as it is.
+    clean = np.clip(img + np.random.default_rng(0).normal(0, 2, img.shape), 0, 255).astype(np.uint8)
+    assert np.array_equal(quiet_darkness(clean)[0], darkness_on_paper(clean)[0])
 
 
 def test_nothing_counts_as_ink_off_the_paper():
