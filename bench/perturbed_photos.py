@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Real-dev under what other cameras and hands do to a photo: each variant of every
+photo is replayed and scored with the shared scorer; recall, precision and F1 are
+printed per variant (seq is not: the scorer rebuilds reading order from level rows,
+which a turned page does not have).
+
+    python bench/perturbed_photos.py [--variants rot15,dim] [--images ../shared/datasets/real-dev/images]
+
+Variants: the photo as it is; turned by 15 and 25 degrees on a dark desk (the canvas
+grown to hold it all); a phone tilted back (perspective); JPEG at quality 35; defocus
+(Gaussian blur); a dim, high-gain sensor (45 % brightness, noise of 5 levels per
+channel); grey (the Pi camera's Y plane). Everything is seeded: runs compare.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+import cv2
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+from edge_app.sources import open_replay  # noqa: E402
+
+SHARED = os.path.join(ROOT, "..", "shared")
+DESK = (60, 60, 60)
+
+
+def turned(degrees):
+    def turn(image, _rng):
+        h, w = image.shape[:2]
+        matrix = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
+        cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
+        size = (int(h * sin + w * cos), int(h * cos + w * sin))
+        matrix[:, 2] += (size[0] / 2 - w / 2, size[1] / 2 - h / 2)
+        return cv2.warpAffine(image, matrix, size, borderMode=cv2.BORDER_CONSTANT, borderValue=DESK)
+    return turn
+
+
+def tilted_back(image, _rng):
+    h, w = image.shape[:2]
+    corners = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    seen = np.float32([[0.15 * w, 0.1 * h], [0.85 * w, 0.1 * h], [w, h], [0, h]])
+    return cv2.warpPerspective(image, cv2.getPerspectiveTransform(corners, seen), (w, h),
+                               borderMode=cv2.BORDER_CONSTANT, borderValue=DESK)
+
+
+def jpeg35(image, _rng):
+    return cv2.imdecode(cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 35])[1], cv2.IMREAD_COLOR)
+
+
+def defocused(image, _rng):
+    return cv2.GaussianBlur(image, (0, 0), 1.6 * max(image.shape[:2]) / 1280)
+
+
+def dim_and_noisy(image, rng):
+    return np.clip(image * 0.45 + rng.normal(0, 5, image.shape), 0, 255).astype(np.uint8)
+
+
+def grey(image, _rng):
+    return cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+
+
+VARIANTS = {"as-is": lambda image, _rng: image, "rot15": turned(15), "rot25": turned(-25), "perspective": tilted_back,
+            "jpeg35": jpeg35, "blur": defocused, "dim": dim_and_noisy, "grey": grey}
+
+
+def score(variant, images: str) -> str:
+    rng = np.random.default_rng(7)
+    with tempfile.TemporaryDirectory() as folder:
+        source = open_replay(images)
+        for frame in source.frames():
+            name = os.path.basename(frame.source)
+            # Written losslessly: the names keep their extension (the scorer matches
+            # by name), so the image goes in a PNG container under it.
+            ok, data = cv2.imencode(".png", VARIANTS[variant](frame.image, rng))
+            with open(os.path.join(folder, name), "wb") as f:
+                f.write(data.tobytes())
+        source.close()
+        log = os.path.join(folder, "log.jsonl")
+        edge_app = os.path.join(os.path.dirname(sys.executable), "edge-app")
+        subprocess.run([edge_app, "replay", folder, "--no-show", "--quiet", "--jsonl", log], check=True, capture_output=True)
+        scorer = os.path.join(SHARED, "tools", "score_photos.py")
+        summary = subprocess.run([sys.executable, scorer, log], check=True, capture_output=True, text=True).stdout
+    return " ".join(re.findall(r"(?:recall|precision|f1)=\S+", summary.strip().splitlines()[-1]))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--variants", default=",".join(VARIANTS), help="comma-separated, of: " + ", ".join(VARIANTS))
+    ap.add_argument("--images", default=os.path.join(SHARED, "datasets", "real-dev", "images"))
+    a = ap.parse_args()
+    for variant in a.variants.split(","):
+        if variant not in VARIANTS:
+            sys.exit(f"error: no variant {variant!r}; known: {', '.join(VARIANTS)}")
+        print(f"{variant:12s} {score(variant, a.images)}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
