@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import subprocess
 import sys
 import tempfile
 
@@ -27,8 +26,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 from edge_app.sources import open_replay  # noqa: E402
+from replay_score import SHARED, scorer_summary  # noqa: E402
 
-SHARED = os.path.join(ROOT, "..", "shared")
 DESK = (60, 60, 60)
 
 
@@ -80,15 +79,13 @@ def score(variant, images: str) -> str:
             # Written losslessly: the names keep their extension (the scorer matches
             # by name), so the image goes in a PNG container under it.
             ok, data = cv2.imencode(".png", VARIANTS[variant](frame.image, rng))
+            if not ok:
+                raise RuntimeError(f"could not encode the {variant} variant of {name}")
             with open(os.path.join(folder, name), "wb") as f:
                 f.write(data.tobytes())
         source.close()
-        log = os.path.join(folder, "log.jsonl")
-        edge_app = os.path.join(os.path.dirname(sys.executable), "edge-app")
-        subprocess.run([edge_app, "replay", folder, "--no-show", "--quiet", "--jsonl", log], check=True, capture_output=True)
-        scorer = os.path.join(SHARED, "tools", "score_photos.py")
-        summary = subprocess.run([sys.executable, scorer, log], check=True, capture_output=True, text=True).stdout
-    return " ".join(re.findall(r"(?:recall|precision|f1)=\S+", summary.strip().splitlines()[-1]))
+        summary = scorer_summary(folder)
+    return " ".join(re.findall(r"(?:recall|precision|f1)=\S+", summary))
 
 
 def main():
@@ -96,9 +93,11 @@ def main():
     ap.add_argument("--variants", default=",".join(VARIANTS), help="comma-separated, of: " + ", ".join(VARIANTS))
     ap.add_argument("--images", default=os.path.join(SHARED, "datasets", "real-dev", "images"))
     a = ap.parse_args()
-    for variant in a.variants.split(","):
-        if variant not in VARIANTS:
-            sys.exit(f"error: no variant {variant!r}; known: {', '.join(VARIANTS)}")
+    variants = a.variants.split(",")
+    unknown = [v for v in variants if v not in VARIANTS]
+    if unknown:
+        sys.exit(f"error: no variant {unknown[0]!r}; known: {', '.join(VARIANTS)}")
+    for variant in variants:
         print(f"{variant:12s} {score(variant, a.images)}", flush=True)
 
 

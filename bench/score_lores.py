@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 
@@ -22,8 +21,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 from edge_app.sources import open_replay  # noqa: E402
-
-SHARED = os.path.join(ROOT, "..", "shared")
+from replay_score import SHARED, scorer_summary  # noqa: E402
 
 
 def main():
@@ -41,12 +39,8 @@ def main():
             params = [cv2.IMWRITE_JPEG_QUALITY, 95] if name.lower().endswith((".jpg", ".jpeg")) else []
             cv2.imwrite(os.path.join(scaled, name), small, params)
         source.close()
-        log = os.path.join(scaled, "log.jsonl")
-        edge_app = os.path.join(os.path.dirname(sys.executable), "edge-app")
-        subprocess.run([edge_app, "replay", scaled, "--no-show", "--quiet", "--jsonl", log], check=True, capture_output=True)
-        scorer = os.path.join(SHARED, "tools", "score_photos.py")
-        summary = subprocess.run([sys.executable, scorer, log], check=True, capture_output=True, text=True).stdout
-    print(f"real-dev with the longer side at {a.side} px: {summary.strip().splitlines()[-1]}")
+        summary = scorer_summary(scaled)
+    print(f"real-dev with the longer side at {a.side} px: {summary}")
 
 
 if __name__ == "__main__":
