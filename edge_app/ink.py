@@ -104,8 +104,8 @@ def _percentile(values: np.ndarray, q: float) -> float:
 CLUTTER_FACTOR = 3.0
 
 
-def paper_noise(dark: np.ndarray, on_paper: np.ndarray) -> tuple[np.ndarray, int, float] | None:
-    """(histogram, median, sigma) of the paper's darkness where ``on_paper`` (at
+def paper_noise(dark: np.ndarray, on_paper: np.ndarray) -> tuple[int, float] | None:
+    """(median, sigma) of the paper's darkness where ``on_paper`` (at
     dark[::SAMPLE_STEP, ::SAMPLE_STEP]) is non-zero: its median and its median absolute
     deviation scaled to a standard deviation, plus one level of quantisation. None when
     the frame shows no paper."""
@@ -121,7 +121,7 @@ def paper_noise(dark: np.ndarray, on_paper: np.ndarray) -> tuple[np.ndarray, int
     deviations = np.zeros(256, np.int64)
     deviations[: len(above)] += above
     deviations[1: len(below)] += below[1:]
-    return histogram, median, 1.4826 * _middle(deviations) + 1.0
+    return median, 1.4826 * _middle(deviations) + 1.0
 
 
 # Above this sensor noise (darkness levels; clean paper in real-dev is 1-9), a dim or
@@ -136,24 +136,24 @@ def quiet_darkness(image: np.ndarray, light_ink: bool = False):
     paper shows sensor noise above NOISY_PAPER, and the paper_noise of the result."""
     dark, on_paper = darkness_on_paper(image, light_ink)
     noise = paper_noise(dark, on_paper)
-    if noise is None or noise[2] <= NOISY_PAPER:
+    if noise is None or noise[1] <= NOISY_PAPER:
         return dark, on_paper, noise
     dark, on_paper = darkness_on_paper(cv2.blur(image, (3, 3)), light_ink)
     return dark, on_paper, paper_noise(dark, on_paper)
 
 
-def ink_levels(dark: np.ndarray, s, on_paper: np.ndarray, noise=False) -> tuple[np.ndarray, np.ndarray]:
+def ink_levels(dark: np.ndarray, s, on_paper: np.ndarray, noise: tuple | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Per-pixel (low, high) darkness thresholds. A stroke is the pixels above low that
     are connected to at least one pixel above high (hysteresis): faint pencil and thin
     ballpoint stay whole, while texture that never gets dark is dropped. The paper's
     noise is measured where ``on_paper`` (at dark[::SAMPLE_STEP, ::SAMPLE_STEP]) is
     non-zero, unless given (``noise``, as paper_noise returns it)."""
-    if noise is False:
+    if noise is None:
         noise = paper_noise(dark, on_paper)
     if noise is None:
         full = np.full(dark.shape, 255, np.uint8)
         return full, full
-    histogram, median, sigma = noise
+    median, sigma = noise
     if s.threshold == "otsu":
         samples = dark[::SAMPLE_STEP, ::SAMPLE_STEP][on_paper > 0]
         level, _ = cv2.threshold(samples.reshape(1, -1), 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
