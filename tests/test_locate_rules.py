@@ -141,6 +141,25 @@ def test_a_number_cut_by_the_frame_edge_keeps_its_other_digits():
     assert len(whole) == 4, found.boxes
 
 
+def test_small_digits_are_worked_enlarged_and_boxed_in_frame_pixels():
+    # Sevens 18 px tall in a 640x480 frame (small writing at the Pi's lores size): the
+    # frame is worked again at up to twice the size, and boxes come back in its pixels.
+    img = page(480, 640)
+    for k in range(6):
+        seven(img, 100 + 30 * k, 200, 18, (50, 50, 50), thickness=2)
+    img = np.clip(img + np.random.default_rng(0).normal(0, 2, img.shape), 0, 255).astype(np.uint8)
+    locator = Locator(LocateSettings())
+    worked = []
+    find = locator._find
+    locator._find = lambda work, *rest: (worked.append(work.shape), find(work, *rest))[1]
+    found = locator.locate(img)
+    assert worked[0] == (480, 640, 3) and worked[-1][1] > 640 * 1.5
+    whole = sorted(found.boxes[found.options == 0].tolist())
+    assert len(whole) == 6, whole
+    for k, (x, y, w, h) in enumerate(whole):
+        assert abs(x - (100 + 30 * k)) <= 3 and abs(y - 200) <= 3 and abs(h - 19) <= 3
+
+
 def test_text_angle_of_a_tilted_row():
     angle = np.radians(20)
     boxes = np.array([[100 + 40 * k * np.cos(angle), 100 + 40 * k * np.sin(angle), 25, 35] for k in range(6)])
