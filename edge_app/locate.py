@@ -109,6 +109,7 @@ def to_uint8(image: np.ndarray) -> np.ndarray:
 # reads F1 0.904 worked as it comes and 0.968 worked at 960 px on its short side.
 SMALL_DIGITS = 24
 WELL_READ = 36
+WORTH_ENLARGING = 1.25  # a second pass for less gains too little to pay for itself
 
 
 def _resized(image: np.ndarray, scale: float) -> np.ndarray:
@@ -239,7 +240,8 @@ class Locator:
         if typical >= SMALL_DIGITS:
             return 1.0
         room = self.s.work_max_side / max(shape[:2])
-        return max(1.0, min(WELL_READ / typical, room))
+        factor = min(WELL_READ / typical, room)
+        return factor if factor >= WORTH_ENLARGING else 1.0
 
     def _off_frame(self, blobs, frame_shown, alive, member_of, groups) -> np.ndarray:
         """Per group: in a turned frame, ink in the canvas beyond the frame is a streak of
