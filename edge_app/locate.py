@@ -1,6 +1,7 @@
 """Locate digit candidates in a frame.
 
-1. Work at a resolution where digits are neither tiny nor huge.
+1. Work at a resolution where digits are neither tiny nor huge: a frame of small
+   writing is located again, enlarged.
 2. Ink (ink.py): how much darker than its own paper each pixel is, thresholded against
    the paper's noise and texture, with hysteresis.
 3. Lines (lines.py): erase long, straight, thin lines and paper edges.
