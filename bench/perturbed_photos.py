@@ -8,7 +8,7 @@ which a turned page does not have).
 
 Variants: the photo as it is; turned by 15 and 25 degrees on a dark desk (the canvas
 grown to hold it all); a phone tilted back (perspective); JPEG at quality 35; defocus
-(Gaussian blur); a dim, high-gain sensor (45 % brightness, noise of 5 levels per
+(Gaussian blur); a sideways shake (motion blur of 9 px at 1280 px); a dim, high-gain sensor (45 % brightness, noise of 5 levels per
 channel); grey (the Pi camera's Y plane). Everything is seeded: runs compare.
 """
 from __future__ import annotations
@@ -58,6 +58,13 @@ def defocused(image, _rng):
     return cv2.GaussianBlur(image, (0, 0), 1.6 * max(image.shape[:2]) / 1280)
 
 
+def moving(image, _rng):
+    length = max(3, int(round(9 * max(image.shape[:2]) / 1280)))
+    smear = np.zeros((length, length), np.float32)
+    smear[length // 2, :] = 1.0 / length
+    return cv2.filter2D(image, -1, smear)
+
+
 def dim_and_noisy(image, rng):
     return np.clip(image * 0.45 + rng.normal(0, 5, image.shape), 0, 255).astype(np.uint8)
 
@@ -67,7 +74,7 @@ def grey(image, _rng):
 
 
 VARIANTS = {"as-is": lambda image, _rng: image, "rot15": turned(15), "rot25": turned(-25), "perspective": tilted_back,
-            "jpeg35": jpeg35, "blur": defocused, "dim": dim_and_noisy, "grey": grey}
+            "jpeg35": jpeg35, "blur": defocused, "motion": moving, "dim": dim_and_noisy, "grey": grey}
 
 
 def score(variant, images: str) -> str:
