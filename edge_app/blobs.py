@@ -148,19 +148,6 @@ def _spread(flagged: np.ndarray, links: np.ndarray) -> np.ndarray:
     return flagged
 
 
-def group_boxes(stats: np.ndarray, member_of: np.ndarray, groups: int) -> np.ndarray:
-    """Union box (x, y, w, h) of each group of components."""
-    x0 = np.full(groups, np.iinfo(np.int64).max)
-    y0 = np.full(groups, np.iinfo(np.int64).max)
-    x1 = np.zeros(groups, np.int64)
-    y1 = np.zeros(groups, np.int64)
-    np.minimum.at(x0, member_of, stats[:, 0])
-    np.minimum.at(y0, member_of, stats[:, 1])
-    np.maximum.at(x1, member_of, stats[:, 0] + stats[:, 2])
-    np.maximum.at(y1, member_of, stats[:, 1] + stats[:, 3])
-    return np.stack([x0, y0, x1 - x0, y1 - y0], axis=1).astype(int)
-
-
 def crop_of(dark: np.ndarray, labels: np.ndarray, box, own_labels) -> np.ndarray:
     """The candidate's own ink (bright on black), other components blanked out."""
     x, y, w, h = box

@@ -15,6 +15,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from .labelling import union_boxes
+
 
 CONTRACT_VERSION = "mnist-com-v1"
 
@@ -202,15 +204,9 @@ def _drop_specks(strip: _Strip, count: int) -> tuple[np.ndarray, np.ndarray]:
 
 def _ink_boxes(strip: _Strip, stats: np.ndarray, owner: np.ndarray, count: int) -> np.ndarray:
     """(count, 4) x, y, w, h of each crop's ink, in the crop's own pixels."""
-    x0 = np.full(count, np.iinfo(np.int64).max)
-    y0 = np.full(count, np.iinfo(np.int64).max)
-    x1 = np.zeros(count, np.int64)
-    y1 = np.zeros(count, np.int64)
-    np.minimum.at(x0, owner, stats[:, 0] - strip.left[owner])
-    np.minimum.at(y0, owner, stats[:, 1])
-    np.maximum.at(x1, owner, stats[:, 0] + stats[:, 2] - strip.left[owner])
-    np.maximum.at(y1, owner, stats[:, 1] + stats[:, 3])
-    return np.stack([x0, y0, x1 - x0, y1 - y0], axis=1)
+    in_crop = stats.copy()
+    in_crop[:, 0] -= strip.left[owner]
+    return union_boxes(in_crop, owner, count)
 
 
 def _outlines(strip: _Strip, count: int) -> tuple[np.ndarray, np.ndarray]:

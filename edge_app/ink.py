@@ -18,20 +18,15 @@ from .contract import histogram_levels
 PAPER_SHARE = 0.45
 
 
-def ink_darkness(bgr: np.ndarray, light_ink: bool = False) -> np.ndarray:
-    """How much darker than its local paper each pixel is (0-255), relative to the paper's
-    brightness: a stroke in a shadow counts as much as the same stroke in full light.
-    Zero wherever the background is not paper."""
-    return darkness_on_paper(bgr, light_ink)[0]
-
-
 # The paper's noise is measured on every SAMPLE_STEP-th pixel of every SAMPLE_STEP-th row.
 SAMPLE_STEP = 4
 
 
 def darkness_on_paper(bgr: np.ndarray, light_ink: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """ink_darkness, and where the frame is paper (non-zero) at the pixels
-    dark[::SAMPLE_STEP, ::SAMPLE_STEP]."""
+    """How much darker than its local paper each pixel is (0-255), relative to the paper's
+    brightness: a stroke in a shadow counts as much as the same stroke in full light;
+    zero wherever the background is not paper. And where the frame is paper (non-zero)
+    at the pixels dark[::SAMPLE_STEP, ::SAMPLE_STEP]."""
     if light_ink:
         bgr = cv2.bitwise_not(bgr)
     h, w = bgr.shape[:2]

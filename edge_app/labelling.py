@@ -54,3 +54,17 @@ def components(mask: np.ndarray) -> Components:
     y0, y1 = y_sorted[starts], y_sorted[ends - 1]
     stats = np.stack([x0, y0, x1 - x0 + 1, y1 - y0 + 1, area[1:]], axis=1).astype(np.int64)
     return Components(count, labels, stats, xs, ys, pixel_labels, flat)
+
+
+def union_boxes(stats: np.ndarray, member_of: np.ndarray, groups: int) -> np.ndarray:
+    """Union box (x, y, w, h) of each group of components (statistics rows as
+    OpenCV's, member_of: each row's group)."""
+    x0 = np.full(groups, np.iinfo(np.int64).max)
+    y0 = np.full(groups, np.iinfo(np.int64).max)
+    x1 = np.zeros(groups, np.int64)
+    y1 = np.zeros(groups, np.int64)
+    np.minimum.at(x0, member_of, stats[:, 0])
+    np.minimum.at(y0, member_of, stats[:, 1])
+    np.maximum.at(x1, member_of, stats[:, 0] + stats[:, 2])
+    np.maximum.at(y1, member_of, stats[:, 1] + stats[:, 3])
+    return np.stack([x0, y0, x1 - x0, y1 - y0], axis=1).astype(int)

@@ -18,8 +18,8 @@ import cv2
 import numpy as np
 
 from . import deskew, split
-from .blobs import crop_of, group_boxes, in_words, join_pieces
-from .labelling import components
+from .blobs import crop_of, in_words, join_pieces
+from .labelling import components, union_boxes
 from .ink import ink_levels, quiet_darkness
 from .lines import remove_lines
 
@@ -189,7 +189,7 @@ class Locator:
             return _Found.empty()
         group = join_pieces(stats[alive])
         roots, member_of = np.unique(group, return_inverse=True)
-        boxes = group_boxes(stats[alive], member_of, len(roots))
+        boxes = union_boxes(stats[alive], member_of, len(roots))
         darkness_sum = np.bincount(ink_labels, weights=ink_darkness_values, minlength=count)[1:][alive]
         area = stats[alive, cv2.CC_STAT_AREA].astype(float)
         ink = np.bincount(member_of, weights=area, minlength=len(roots))
@@ -200,7 +200,7 @@ class Locator:
             keep &= ~off_frame
             cut_off |= off_frame
         # What the frame's edge cuts off may be a digit: no evidence of a word beside it.
-        letters = in_words(boxes, keep, darkness, unknown=cut_off) & keep
+        letters = in_words(boxes, keep, darkness, unknown=cut_off)
         keep &= ~letters
         order = np.argsort(-(darkness[keep] * density[keep].clip(0.1) * boxes[keep, 3]))[: s.max_candidates]
         chosen = np.flatnonzero(keep)[order]

@@ -5,9 +5,13 @@ import numpy as np
 
 from edge_app import deskew
 from edge_app.blobs import in_words
-from edge_app.ink import darkness_on_paper, ink_darkness, quiet_darkness
+from edge_app.ink import darkness_on_paper, quiet_darkness
 from edge_app.lines import remove_lines
 from edge_app.locate import LocateSettings, Locator
+
+
+def ink_darkness(bgr):
+    return darkness_on_paper(bgr)[0]
 
 
 def page(h=240, w=320, colour=(225, 225, 225)):
