@@ -4,7 +4,7 @@ photo is replayed and scored with the shared scorer; recall, precision and F1 ar
 printed per variant (seq is not: the scorer rebuilds reading order from level rows,
 which a turned page does not have).
 
-    python bench/perturbed_photos.py [--variants rot15,dim] [--images ../shared/datasets/real-dev/images]
+    python bench/perturbed_photos.py [--variants rot15,dim] [--images ../shared/datasets/real-dev/images] [--per-image]
 
 Variants: the photo as it is; turned by 15 and 25 degrees on a dark desk (the canvas
 grown to hold it all); a phone tilted back (perspective); JPEG at quality 35; defocus
@@ -77,7 +77,8 @@ VARIANTS = {"as-is": lambda image, _rng: image, "rot15": turned(15), "rot25": tu
             "jpeg35": jpeg35, "blur": defocused, "motion": moving, "dim": dim_and_noisy, "grey": grey}
 
 
-def score(variant, images: str) -> str:
+def score(variant, images: str, per_image: bool = False) -> tuple[list, str]:
+    """(a line per photo when ``per_image``, the variant's recall, precision and F1)"""
     rng = np.random.default_rng(7)
     with tempfile.TemporaryDirectory() as folder:
         source = open_replay(images)
@@ -91,21 +92,26 @@ def score(variant, images: str) -> str:
             with open(os.path.join(folder, name), "wb") as f:
                 f.write(data.tobytes())
         source.close()
-        summary = scorer_summary(folder)
-    return " ".join(re.findall(r"(?:recall|precision|f1)=\S+", summary))
+        summary = scorer_summary(folder, per_image)
+    *photos, last = summary.splitlines()
+    # Per photo, what was matched and predicted (seq means little on a turned page).
+    lines = [f"  {line.split()[0]:40s} " + " ".join(re.findall(r"(?:match|pred)=\S+", line)) for line in photos]
+    return lines, " ".join(re.findall(r"(?:recall|precision|f1)=\S+", last))
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--variants", default=",".join(VARIANTS), help="comma-separated, of: " + ", ".join(VARIANTS))
     ap.add_argument("--images", default=os.path.join(SHARED, "datasets", "real-dev", "images"))
+    ap.add_argument("--per-image", action="store_true", help="Also each photo's matched and predicted digits.")
     a = ap.parse_args()
     variants = a.variants.split(",")
     unknown = [v for v in variants if v not in VARIANTS]
     if unknown:
         sys.exit(f"error: no variant {unknown[0]!r}; known: {', '.join(VARIANTS)}")
     for variant in variants:
-        print(f"{variant:12s} {score(variant, a.images)}", flush=True)
+        photos, summary = score(variant, a.images, a.per_image)
+        print("\n".join(photos + [f"{variant:12s} {summary}"]), flush=True)
 
 
 if __name__ == "__main__":
