@@ -148,3 +148,35 @@ def test_a_clean_digital_image_is_read(tmp_path):
         assert result.returncode == 0, result.stderr
         (record,) = read_log(tmp_path / "log.jsonl")
         assert [r["text"] for r in record["readings"]] == ["472"], record["readings"]
+
+
+def _with_display_rotation(path, degrees):
+    """Give an MP4's video track the display matrix a phone writes for a video shot
+    upright on a sideways sensor (ISO/IEC 14496-12 tkhd, version 0: the matrix sits
+    40 bytes into the box's payload)."""
+    import struct
+
+    data = bytearray(path.read_bytes())
+    start = data.find(b"tkhd") - 4
+    assert start >= 0 and data[start + 8] == 0, "expected a version-0 track header"
+    one = 1 << 16
+    cos, sin = {90: (0, 1), 180: (-1, 0), 270: (0, -1)}[degrees]
+    matrix = (cos * one, sin * one, 0, -sin * one, cos * one, 0, 0, 0, 1 << 30)
+    data[start + 48:start + 84] = struct.pack(">9i", *matrix)
+    path.write_bytes(bytes(data))
+
+
+def test_a_phone_video_shot_upright_is_read_upright(tmp_path):
+    """The frames are stored turned a quarter; the display matrix turns them back."""
+    still = cv2.imread(os.path.join(STILLS, "still_0.jpg"))
+    stored = cv2.rotate(still, cv2.ROTATE_90_COUNTERCLOCKWISE)
+    video = tmp_path / "phone.mp4"
+    writer = cv2.VideoWriter(str(video), cv2.VideoWriter_fourcc(*"mp4v"), 10, stored.shape[1::-1])
+    for _ in range(3):
+        writer.write(stored)
+    writer.release()
+    _with_display_rotation(video, 90)
+    result = run_cli("edge-app", "replay", video, "--jsonl", tmp_path / "log.jsonl")
+    assert result.returncode == 0, result.stderr
+    expected = sorted(truth()["stills"][0]["numbers"])
+    assert [sorted(r["text"] for r in record["readings"]) for record in read_log(tmp_path / "log.jsonl")] == [expected] * 3

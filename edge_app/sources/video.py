@@ -21,6 +21,10 @@ class VideoFileSource:
             raise SourceError(f"video not found: {path}")
         self.uri = path
         self._capture = cv2.VideoCapture(path)
+        # A phone stores a video shot upright as sideways frames plus a display matrix;
+        # OpenCV turns them upright by default, said here so it never stops doing so.
+        if hasattr(cv2, "CAP_PROP_ORIENTATION_AUTO"):
+            self._capture.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)
         if not self._capture.isOpened():
             raise SourceError(f"cannot open video: {path} (not a video, or a codec this OpenCV lacks)")
         ok, first = self._capture.read()
