@@ -29,7 +29,10 @@ class LocateSettings:
     threshold: str = "adaptive"  # "adaptive" (against paper noise) or "otsu"
     ink: str = "dark"  # "dark" ink on light paper, or "light" ink on a dark board
     min_height: int = 12  # pixels at working resolution
-    max_height: float = 0.9  # fraction of the frame's height
+    # Of the frame's height. A single digit photographed close up fills nearly all of
+    # it (real-dev's single digits fill 0.6-0.9), and drop_border already keeps out
+    # what the frame cuts off.
+    max_height: float = 0.97
     min_aspect: float = 0.06  # width / height: a thin 1
     max_aspect: float = 1.7  # a flat 2 or a wide 0; wider blobs are split or dropped
     min_density: float = 0.02  # ink pixels / box area

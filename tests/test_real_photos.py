@@ -47,3 +47,24 @@ def test_real_photo_readings(tmp_path):
     found = digits("05_sysu_1967_4899_exif180.jpg")
     assert sum((truth & found).values()) >= 14, found
     assert sum(found.values()) <= 19
+
+
+def test_a_digit_photographed_close_enough_to_fill_the_frame_is_read(classifier):
+    """People photograph a single digit close up: the 2 of a fixture, cropped so that it
+    fills 94 % of the frame's height (not touching its edges), is read."""
+    import cv2
+    import numpy as np
+    from edge_app.frames import Frame
+    from edge_app.pipeline import Pipeline
+
+    photo = cv2.imread(os.path.join(REAL, "34_abdulhadi_single_2_rot.jpg"))
+    pipeline = Pipeline(classifier)
+    whole = pipeline.process(Frame(photo, 0, 0.0, "whole"))
+    (x, y, w, h), = whole.boxes[whole.accepted]
+    height = int(round(h / 0.94))
+    top = y - (height - h) // 2
+    close = photo[top:top + height]
+    result = pipeline.process(Frame(close, 0, 0.0, "close"))
+    tallest = np.argmax(result.boxes[:, 3] * result.accepted)
+    assert result.accepted[tallest] and result.digits[tallest] == 2, result.log_record()
+    assert result.boxes[tallest, 3] >= 0.9 * len(close)
