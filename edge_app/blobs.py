@@ -5,9 +5,10 @@ import cv2
 import numpy as np
 
 
-def join_pieces(stats: np.ndarray) -> np.ndarray:
+def join_pieces(stats: np.ndarray, loose: np.ndarray | None = None) -> np.ndarray:
     """Group ids: a small piece joins the larger component it sits over or under
-    (the detached flag of a 5, the open top of a 4), never a similar-sized neighbour."""
+    (the detached flag of a 5, the open top of a 4), never a similar-sized neighbour.
+    Components flagged ``loose`` join nothing as pieces."""
     n = len(stats)
     group = np.arange(n)
     if n < 2:
@@ -20,6 +21,8 @@ def join_pieces(stats: np.ndarray) -> np.ndarray:
         gap_y = np.maximum(y[piece], y[host]) - np.minimum(y[piece] + h[piece], y[host] + h[host])
         joins = ((area[piece] < 0.35 * area[host]) & (overlap_x >= 0.5 * np.minimum(w[piece], w[host]))
                  & (gap_y <= 0.12 * h[host]) & (h[host] >= h[piece]))
+        if loose is not None:
+            joins &= ~loose[piece]
         pieces.append(piece[joins])
         hosts.append(host[joins])
     piece, host = np.concatenate(pieces), np.concatenate(hosts)

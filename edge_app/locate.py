@@ -190,7 +190,11 @@ class Locator:
         alive = np.flatnonzero((stats[:, cv2.CC_STAT_AREA] >= max(4, (s.min_height // 6) ** 2)) & has_strong)
         if len(alive) == 0:
             return _Found.empty()
-        group = join_pieces(stats[alive])
+        # A speck or a grid dot at the frame's edge is cut off; joined to the digit
+        # above it, it would have the digit dropped as cut off too.
+        x, y, w, h = stats[alive, :4].T
+        at_edge = (x <= 0) | (y <= 0) | (x + w >= work.shape[1]) | (y + h >= work.shape[0])
+        group = join_pieces(stats[alive], loose=at_edge if s.drop_border else None)
         roots, member_of = np.unique(group, return_inverse=True)
         boxes = union_boxes(stats[alive], member_of, len(roots))
         darkness_sum = np.bincount(ink_labels, weights=ink_darkness_values, minlength=count)[1:][alive]

@@ -145,6 +145,19 @@ def test_a_number_cut_by_the_frame_edge_keeps_its_other_digits():
     assert len(whole) == 4, found.boxes
 
 
+def test_a_speck_at_the_frame_edge_does_not_take_the_digit_above_with_it():
+    # A dot of a dot-grid page, cut by the frame's bottom edge just under a digit: were
+    # it joined to the digit as a piece, the digit would reach the edge and be dropped.
+    img = seven(page(240, 320), 140, 60, 160, (50, 50, 50), thickness=5)
+    cv2.circle(img, (160, 238), 5, (50, 50, 50), -1)
+    img = np.clip(img + np.random.default_rng(0).normal(0, 3, img.shape), 0, 255).astype(np.uint8)
+    found = Locator(LocateSettings()).locate(img)
+    whole = found.boxes[found.options == 0]
+    assert len(whole) == 1, found.boxes
+    x, y, w, h = whole[0]
+    assert abs(y - 60) <= 4 and abs(h - 160) <= 8, whole
+
+
 def test_small_digits_are_worked_enlarged_and_boxed_in_frame_pixels():
     # Sevens 18 px tall in a 640x480 frame (small writing at the Pi's lores size): the
     # frame is worked again at up to twice the size, and boxes come back in its pixels.
