@@ -9,7 +9,9 @@ which a turned page does not have).
 Variants: the photo as it is; turned by 15 and 25 degrees on a dark desk (the canvas
 grown to hold it all); a phone tilted back (perspective); JPEG at quality 35; defocus
 (Gaussian blur); a sideways shake (motion blur of 9 px at 1280 px); a dim, high-gain sensor (45 % brightness, noise of 5 levels per
-channel); grey (the Pi camera's Y plane). Everything is seeded: runs compare.
+channel); grey (the Pi camera's Y plane); framed (cropped to the writing that the app
+reads on the photo as it is, half a digit's height to spare). Everything is seeded: runs
+compare.
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ import numpy as np
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
+from edge_app.frames import Frame  # noqa: E402
 from edge_app.sources import open_replay  # noqa: E402
 from replay_score import SHARED, scorer_summary  # noqa: E402
 
@@ -69,12 +72,32 @@ def dim_and_noisy(image, rng):
     return np.clip(image * 0.45 + rng.normal(0, 5, image.shape), 0, 255).astype(np.uint8)
 
 
+_PIPELINE = []
+
+
+def framed(image, _rng):
+    """Cropped to the writing, as a user who fills the frame with it: the app's own
+    digits on the photo as it is, with half a digit's height to spare all round."""
+    if not _PIPELINE:
+        from edge_app.classify import Classifier
+        from edge_app.pipeline import Pipeline
+        _PIPELINE.append(Pipeline(Classifier.from_path(os.path.join(ROOT, "models", "digits_int8.tflite"))))
+    result = _PIPELINE[0].process(Frame(image, 0, 0.0, "framed"))
+    boxes = result.boxes[result.accepted]
+    if len(boxes) == 0:
+        return image
+    margin = int(0.5 * np.median(boxes[:, 3]))
+    x0, y0 = np.maximum(boxes[:, :2].min(axis=0) - margin, 0)
+    x1, y1 = (boxes[:, :2] + boxes[:, 2:]).max(axis=0) + margin
+    return image[y0:y1, x0:x1]
+
+
 def grey(image, _rng):
     return cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
 
 
 VARIANTS = {"as-is": lambda image, _rng: image, "rot15": turned(15), "rot25": turned(-25), "perspective": tilted_back,
-            "jpeg35": jpeg35, "blur": defocused, "motion": moving, "dim": dim_and_noisy, "grey": grey}
+            "jpeg35": jpeg35, "blur": defocused, "motion": moving, "dim": dim_and_noisy, "grey": grey, "framed": framed}
 
 
 def score(variant, images: str, per_image: bool = False) -> tuple[list, str]:
