@@ -10,7 +10,8 @@ Variants: the photo as it is; turned by 15 and 25 degrees on a dark desk (the ca
 grown to hold it all); a phone tilted back (perspective); JPEG at quality 35; defocus
 (Gaussian blur); a sideways shake (motion blur of 9 px at 1280 px); a dim, high-gain sensor (45 % brightness, noise of 5 levels per
 channel); grey (the Pi camera's Y plane); framed (cropped to the writing that the app
-reads on the photo as it is, half a digit's height to spare). Everything is seeded: runs
+reads on the photo as it is, half a digit's height to spare); the shadow of a hand or a
+phone over half the photo, at 60 % and 45 % of the light. Everything is seeded: runs
 compare.
 """
 from __future__ import annotations
@@ -72,6 +73,23 @@ def dim_and_noisy(image, rng):
     return np.clip(image * 0.45 + rng.normal(0, 5, image.shape), 0, 255).astype(np.uint8)
 
 
+def shadowed(shade):
+    def shadow(image, _rng):
+        return _in_shadow(image, shade)
+    return shadow
+
+
+def _in_shadow(image, shade):
+    """The shadow of a phone or a hand: a half-plane at ``shade`` of the brightness
+    across the middle of the photo, its edge softened over about 2 % of its size."""
+    h, w = image.shape[:2]
+    y, x = np.mgrid[0:h, 0:w].astype(np.float32)
+    distance = ((x - w / 2) * 0.6 + (y - h / 2) * 0.8)  # a line through the centre, slanted
+    softness = 0.02 * max(h, w)
+    light = shade + (1 - shade) / (1 + np.exp(np.clip(-distance / (softness / 4), -50, 50)))
+    return np.clip(image * light[..., None] if image.ndim == 3 else image * light, 0, 255).astype(np.uint8)
+
+
 _PIPELINE = []
 
 
@@ -97,7 +115,8 @@ def grey(image, _rng):
 
 
 VARIANTS = {"as-is": lambda image, _rng: image, "rot15": turned(15), "rot25": turned(-25), "perspective": tilted_back,
-            "jpeg35": jpeg35, "blur": defocused, "motion": moving, "dim": dim_and_noisy, "grey": grey, "framed": framed}
+            "jpeg35": jpeg35, "blur": defocused, "motion": moving, "dim": dim_and_noisy, "grey": grey, "framed": framed,
+            "shadow60": shadowed(0.6), "shadow45": shadowed(0.45)}
 
 
 def score(variant, images: str, per_image: bool = False) -> tuple[list, str]:
