@@ -10,7 +10,8 @@ Variants: the photo as it is; turned by 15 and 25 degrees on a dark desk (the ca
 grown to hold it all); a phone tilted back (perspective); JPEG at quality 35; defocus
 (Gaussian blur); a sideways shake (motion blur of 9 px at 1280 px); a dim, high-gain sensor (45 % brightness, noise of 5 levels per
 channel); grey (the Pi camera's Y plane); framed (cropped to the writing that the app
-reads on the photo as it is, half a digit's height to spare); the shadow of a hand or a
+reads on the photo as it is, half a digit's height to spare); far (as from twice the distance: at half size in the
+middle of a desk); the shadow of a hand or a
 phone over half the photo, at 60 % and 45 % of the light. Everything is seeded: runs
 compare.
 """
@@ -90,6 +91,15 @@ def _in_shadow(image, shade):
     return np.clip(image * light[..., None] if image.ndim == 3 else image * light, 0, 255).astype(np.uint8)
 
 
+def far(image, _rng):
+    """As from twice the distance: the photo at half its size in the middle of a desk."""
+    h, w = image.shape[:2]
+    canvas = np.empty_like(image)
+    canvas[:] = DESK if image.ndim == 3 else DESK[0]
+    canvas[h // 4:h // 4 + h // 2, w // 4:w // 4 + w // 2] = cv2.resize(image, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+    return canvas
+
+
 _PIPELINE = []
 
 
@@ -115,7 +125,7 @@ def grey(image, _rng):
 
 
 VARIANTS = {"as-is": lambda image, _rng: image, "rot15": turned(15), "rot25": turned(-25), "perspective": tilted_back,
-            "jpeg35": jpeg35, "blur": defocused, "motion": moving, "dim": dim_and_noisy, "grey": grey, "framed": framed,
+            "jpeg35": jpeg35, "blur": defocused, "motion": moving, "dim": dim_and_noisy, "grey": grey, "framed": framed, "far": far,
             "shadow60": shadowed(0.6), "shadow45": shadowed(0.45)}
 
 
