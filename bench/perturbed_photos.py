@@ -91,11 +91,12 @@ def _in_shadow(image, shade):
     return np.clip(image * light[..., None] if image.ndim == 3 else image * light, 0, 255).astype(np.uint8)
 
 
-def far(image, _rng):
-    """As from twice the distance: the photo at half its size in the middle of a desk."""
+def far(image, rng):
+    """As from twice the distance: the photo at half its size in the middle of a desk
+    (with a camera's noise: a flat desk would make the frame's paper look noiseless)."""
     h, w = image.shape[:2]
-    canvas = np.empty_like(image)
-    canvas[:] = DESK if image.ndim == 3 else DESK[0]
+    desk = np.float32(DESK if image.ndim == 3 else DESK[0]) + rng.normal(0, 3, image.shape)
+    canvas = np.clip(desk, 0, 255).astype(np.uint8)
     canvas[h // 4:h // 4 + h // 2, w // 4:w // 4 + w // 2] = cv2.resize(image, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
     return canvas
 

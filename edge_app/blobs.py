@@ -37,6 +37,34 @@ def join_pieces(stats: np.ndarray, loose: np.ndarray | None = None) -> np.ndarra
     return group
 
 
+# A drawn box is hollow: its ink covers under this share of its bounding box (a 3-pixel
+# pen round a 150x70 box: 0.2).
+HOLLOW = 0.3
+# Its outline is convex: a polygon fitted within this share of its perimeter.
+OUTLINE_FIT = 0.04
+
+
+def drawn_boxes(stats: np.ndarray, labels: np.ndarray, digit_height: int) -> np.ndarray:
+    """Per component (statistics rows as OpenCV's, labels 1..N): whether it is drawn
+    round other ink (a boxed answer, a form's field, a circled number, a sheet's edge
+    seen whole): a hollow convex outline with a component at least ``digit_height``
+    tall inside it. Its ink is no digit, and what it holds is no piece of it. (A 0 holds
+    nothing that tall.)"""
+    x, y, w, h, area = (stats[:, i] for i in range(5))
+    maybe = np.flatnonzero((h >= 2 * digit_height) & (w >= 2 * digit_height) & (area < HOLLOW * w * h))
+    boxes = np.zeros(len(stats), bool)
+    for i in maybe:
+        inside = ((x > x[i]) & (y > y[i]) & (x + w < x[i] + w[i]) & (y + h < y[i] + h[i]) & (h >= digit_height))
+        if not inside.any():
+            continue
+        own = (labels[y[i]:y[i] + h[i], x[i]:x[i] + w[i]] == i + 1).astype(np.uint8)
+        outlines, _ = cv2.findContours(own, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        outline = max(outlines, key=cv2.contourArea)
+        polygon = cv2.approxPolyDP(outline, OUTLINE_FIT * cv2.arcLength(outline, True), True)
+        boxes[i] = len(polygon) >= 4 and cv2.isContourConvex(polygon)
+    return boxes
+
+
 SMALL = 1 << 14  # pairs: below this many, every pair is taken
 
 

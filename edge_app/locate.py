@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 
 from . import deskew, split
-from .blobs import crop_of, in_words, join_pieces
+from .blobs import crop_of, drawn_boxes, in_words, join_pieces
 from .labelling import components, union_boxes
 from .ink import ink_levels, quiet_darkness
 from .lines import remove_lines
@@ -187,7 +187,9 @@ class Locator:
         ink_labels, ink_darkness_values = blobs.pixel_labels, blobs.at_ink(dark)
         has_strong = np.bincount(ink_labels[ink_darkness_values >= blobs.at_ink(high)], minlength=count)[1:] > 0
         # Specks cannot be digits nor parts worth joining.
-        alive = np.flatnonzero((stats[:, cv2.CC_STAT_AREA] >= max(4, (s.min_height // 6) ** 2)) & has_strong)
+        alive = (stats[:, cv2.CC_STAT_AREA] >= max(4, (s.min_height // 6) ** 2)) & has_strong
+        # A box or a circle drawn round a number would take its digits in as pieces.
+        alive = np.flatnonzero(alive & ~drawn_boxes(stats, labels, s.min_height))
         if len(alive) == 0:
             return _Found.empty()
         # A speck or a grid dot at the frame's edge is cut off; joined to the digit

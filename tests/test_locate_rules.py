@@ -4,7 +4,12 @@ import pytest
 import numpy as np
 
 from edge_app import deskew
-from edge_app.blobs import in_words
+from edge_app.blobs import drawn_boxes, in_words
+from edge_app.frames import Frame
+from edge_app.labelling import components
+from edge_app.pipeline import Pipeline
+
+from conftest import MNIST_SMALL
 from edge_app.ink import darkness_on_paper, quiet_darkness
 from edge_app.lines import remove_lines
 from edge_app.locate import LocateSettings, Locator
@@ -401,3 +406,42 @@ def test_side_by_side_finds_every_pair_within_reach():
         rows, cols = np.nonzero(within[of])
         wanted = set(zip(of[rows].tolist(), cols.tolist()))
         assert wanted <= pairs
+
+
+def _written(labels, size, frame):
+    """MNIST digits of the given labels written side by side on a page, and where."""
+    with np.load(MNIST_SMALL) as d:
+        digits, classes = d["x_test"], d["y_test"]
+    page = np.full((480, 640, 3), 215, np.float32)
+    left, top, step = 260, 200, int(0.9 * size)
+    for k, label in enumerate(labels):
+        digit = cv2.resize(digits[np.flatnonzero(classes == label)[0]], (size, size))
+        page[top:top + size, left + step * k:left + step * k + size] -= 0.7 * digit[..., None].astype(np.float32)
+    right, bottom = left + step * (len(labels) - 1) + size, top + size
+    if frame == "box":
+        cv2.rectangle(page, (left - 12, top - 12), (right + 12, bottom + 12), (60, 60, 60), 3)
+    else:
+        centre = ((left + right) // 2, (top + bottom) // 2)
+        cv2.ellipse(page, centre, ((right - left) // 2 + 16, size // 2 + 16), 0, 0, 360, (60, 60, 60), 3)
+    return np.clip(page + np.random.default_rng(0).normal(0, 3, page.shape), 0, 255).astype(np.uint8)
+
+
+@pytest.mark.parametrize("labels,frame", [([1, 2, 3], "box"), ([4, 2], "circle"), ([7], "circle")])
+def test_a_number_in_a_drawn_box_or_circle_is_read(classifier, labels, frame):
+    """A boxed answer or a circled number: the outline is no digit, and the digits in it
+    are not its pieces. (Joined to it, they had read nothing, or a 0 for a circled 7.)"""
+    for size in (28, 40, 56):
+        result = Pipeline(classifier).process(Frame(_written(labels, size, frame), 0, 0.0, "boxed"))
+        assert [r.text for r in result.readings] == ["".join(map(str, labels))], (size, result.log_record())
+
+
+def test_only_a_hollow_convex_outline_round_a_digit_is_a_drawn_box():
+    mask = np.zeros((200, 300), np.uint8)
+    cv2.rectangle(mask, (20, 20), (140, 120), 255, 3)  # round a digit-sized stroke
+    cv2.line(mask, (80, 45), (80, 95), 255, 4)
+    cv2.rectangle(mask, (160, 20), (280, 120), 255, 3)  # round a speck only
+    cv2.circle(mask, (220, 70), 3, 255, -1)
+    cv2.ellipse(mask, (80, 165), (40, 25), 0, 0, 360, 255, 3)  # a 0 written on its side: empty
+    blobs = components(mask)
+    found = drawn_boxes(blobs.stats, blobs.labels, digit_height=12)
+    assert blobs.stats[found, :2].tolist() == [[18, 18]], blobs.stats[found]  # the first box alone
