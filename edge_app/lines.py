@@ -51,14 +51,16 @@ def remove_lines(mask: np.ndarray, dark: np.ndarray | None = None) -> np.ndarray
         return mask
     segments = segments.reshape(-1, 4)
     spans = np.hypot(segments[:, 2] - segments[:, 0], segments[:, 3] - segments[:, 1])
-    is_thin = _thicknesses(small, segments) <= np.maximum(THIN_LINE, THIN_SHARE * spans)
+    thickness = _thicknesses(small, segments)
+    is_thin = thickness <= np.maximum(THIN_LINE, THIN_SHARE * spans)
     thin = [tuple(int(v) for v in s) for s in segments[is_thin]]
     if _parallel(thin) < RULINGS:
         # Without a family of parallel rulings, a long stroke is as likely a close-up
         # digit's (a 1, the stem of a 7) as a printed line; a printed line runs on out
-        # of the frame.
+        # of the frame, or carries writing along it (a form's blank, an underline).
         margin = EDGE_REACH * max(small.shape)
-        thin = [s for s in thin if _reaches_edge(s, small.shape, margin)]
+        thin = [s for s, t in zip(thin, thickness[is_thin])
+                if _reaches_edge(s, small.shape, margin) or _carries_writing(s, t, blobs)]
     erase = np.zeros_like(mask)
     levels = []
     width = 2 * step + 1
@@ -113,6 +115,30 @@ def _same_direction(a, b):
 SAME_ANGLE = np.radians(3.0)
 SAME_OFFSET = 4.0  # pixels at the resolution lines are searched at
 EDGE_REACH = 0.05  # of the frame's longer side: a line ending this close runs out of view
+
+
+# Writing on a line rises from it by at most this share of the line's length: two or
+# more digits side by side. A digit's own long stroke has the rest of the digit reaching
+# further: a 7's stem below its bar, a 2's curve above its base.
+WRITING_RISE = 0.5
+
+
+def _carries_writing(segment, thickness: float, blobs) -> bool:
+    """Whether the ink joined to a straight segment stands off it (writing touching it)
+    but by less than WRITING_RISE of its length (so no digit's own stroke)."""
+    x0, y0, x1, y1 = segment
+    length = float(np.hypot(x1 - x0, y1 - y0))
+    along = np.linspace(0.0, 1.0, 9)
+    px, py = np.rint(x0 + along * (x1 - x0)).astype(int), np.rint(y0 + along * (y1 - y0)).astype(int)
+    on_it = blobs.labels[py, px]
+    on_it = on_it[on_it > 0]
+    if len(on_it) == 0:
+        return False
+    own = blobs.pixel_labels == np.bincount(on_it).argmax()
+    normal = np.array([y0 - y1, x1 - x0], float) / max(length, 1.0)
+    offsets = (blobs.xs[own] - x0) * normal[0] + (blobs.ys[own] - y0) * normal[1]
+    rise = float(offsets.max() - offsets.min())
+    return 3 * max(thickness, 1.0) < rise <= WRITING_RISE * length
 
 
 def _reaches_edge(segment, shape, margin: float) -> bool:
