@@ -51,7 +51,7 @@ def remove_lines(mask: np.ndarray, dark: np.ndarray | None = None) -> np.ndarray
         return mask
     segments = segments.reshape(-1, 4)
     spans = np.hypot(segments[:, 2] - segments[:, 0], segments[:, 3] - segments[:, 1])
-    thickness = _thicknesses(small, segments)
+    thickness = thicknesses(small, segments)
     is_thin = thickness <= np.maximum(THIN_LINE, THIN_SHARE * spans)
     thin = [tuple(int(v) for v in s) for s in segments[is_thin]]
     if _parallel(thin) < RULINGS:
@@ -155,7 +155,7 @@ THIN_LINE = 4  # pixels, at the (half) resolution lines are searched at
 THIN_SHARE = 0.03  # of the segment's length
 
 
-def _thicknesses(mask: np.ndarray, segments: np.ndarray, samples: int = 40, reach: int = 12) -> np.ndarray:
+def thicknesses(mask: np.ndarray, segments: np.ndarray, samples: int = 40, reach: int = 12) -> np.ndarray:
     """Per segment (x0, y0, x1, y1), the median length of the ink run across it,
     measured at points along it."""
     p0, p1 = segments[:, None, :2].astype(float), segments[:, None, 2:].astype(float)

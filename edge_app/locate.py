@@ -7,8 +7,9 @@
 3. Lines (lines.py): erase long, straight, thin lines and paper edges.
 4. Blobs (blobs.py): connected components; small pieces join their digit; filters on
    size, aspect, ink density and contrast; letters in words dropped; count capped.
-5. Touching digits (split.py) get split alternatives; tilted writing (deskew.py) is
-   turned upright and searched again.
+5. Touching digits (split.py) get split alternatives, and an underlined number
+   (underline.py) its digits without the line; tilted writing (deskew.py) is turned
+   upright and searched again.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from . import deskew, split
+from . import deskew, split, underline
 from .blobs import crop_of, drawn_boxes, in_words, join_pieces
 from .labelling import components, union_boxes
 from .ink import ink_levels, quiet_darkness
@@ -221,7 +222,8 @@ class Locator:
             x, y, w, h = boxes[i]
             if w <= s.max_aspect * h:
                 work_boxes.append(boxes[i]), found.crops.append(crop), groups.append(group), options.append(0)
-            for option, spans in enumerate(split.propose(crop), start=1):
+            proposals = split.propose(crop)
+            for option, spans in enumerate(proposals, start=1):
                 for x0, x1 in spans:
                     part = crop[:, x0:x1]
                     rows = np.flatnonzero(part.any(axis=1))
@@ -231,6 +233,11 @@ class Locator:
                     found.crops.append(part[rows[0]:rows[-1] + 1])
                     groups.append(group)
                     options.append(option)
+            for (px, py, pw, ph), part in underline.digits_over_a_line(crop):
+                work_boxes.append((x + px, y + py, pw, ph))
+                found.crops.append(part)
+                groups.append(group)
+                options.append(len(proposals) + 1)
         if work_boxes:
             found.boxes = np.array(work_boxes, int)
             found.groups = np.array(groups)

@@ -5,6 +5,7 @@ import numpy as np
 
 from edge_app import deskew
 from edge_app.blobs import drawn_boxes, in_words
+from edge_app.underline import digits_over_a_line
 from edge_app.frames import Frame
 from edge_app.labelling import components
 from edge_app.pipeline import Pipeline
@@ -422,6 +423,8 @@ def _written(labels, size, frame):
         cv2.rectangle(page, (left - 12, top - 12), (right + 12, bottom + 12), (60, 60, 60), 3)
     elif frame == "blank":  # a form's blank, 40 % of the frame wide, the digits standing on it
         cv2.line(page, (left - 20, bottom - 4), (left + 236, bottom - 4), (60, 60, 60), 3)
+    elif frame.startswith("underline"):  # touching the digits, falling by the given pixels
+        cv2.line(page, (left - 6, bottom - 4), (right + 6, bottom - 4 + int(frame[9:] or 0)), (60, 60, 60), 3)
     else:
         centre = ((left + right) // 2, (top + bottom) // 2)
         cv2.ellipse(page, centre, ((right - left) // 2 + 16, size // 2 + 16), 0, 0, 360, (60, 60, 60), 3)
@@ -456,3 +459,35 @@ def test_a_number_written_on_a_forms_blank_is_read(classifier, size):
     less than half its length. (Before, the line and its digits were one blob: "2".)"""
     result = Pipeline(classifier).process(Frame(_written([2, 0, 2, 4], size, "blank"), 0, 0.0, "blank"))
     assert [r.text for r in result.readings] == ["2024"], result.log_record()
+
+
+@pytest.mark.parametrize("labels,frame,size", [([2, 0, 2, 4], "underline", 48), ([9, 3, 5], "underline3", 48),
+                                               ([4, 7], "underline6", 48), ([1, 1, 8, 6], "underline", 40)])
+def test_an_underlined_number_is_read(classifier, labels, frame, size):
+    """The line touches the digits, and it is short of the frame's 30 % that the line
+    search looks for: it is taken out of the blob, and the digits read one by one.
+    (Before, the blob was split at its thinnest columns: "2221" for 2024.)"""
+    result = Pipeline(classifier).process(Frame(_written(labels, size, frame), 0, 0.0, "underlined"))
+    assert [r.text for r in result.readings] == ["".join(map(str, labels))], result.log_record()
+
+
+def test_only_a_long_line_low_in_a_blob_is_an_underline():
+    crop = np.zeros((50, 160), np.uint8)
+    for k in range(3):
+        cv2.line(crop, (20 + 50 * k, 4), (20 + 50 * k, 44), 200, 3)  # three 1s
+    cv2.line(crop, (5, 45), (150, 45), 200, 3)  # standing on a line
+    parts = digits_over_a_line(crop)
+    assert [box[0] for box, _ in parts] == [18, 68, 118]
+    assert all(part.shape[0] < 44 and part.max() == 200 for _, part in parts)
+    # The same line at mid-height strikes the number through: no underline.
+    struck = np.zeros_like(crop)
+    for k in range(3):
+        cv2.line(struck, (20 + 50 * k, 4), (20 + 50 * k, 44), 200, 3)
+    cv2.line(struck, (5, 25), (150, 25), 200, 3)
+    assert digits_over_a_line(struck) == []
+    # A 2 with a long flat base (a digit's own stroke, under 1.2 blob heights): none.
+    two = np.zeros((50, 50), np.uint8)
+    cv2.ellipse(two, (25, 15), (15, 12), 0, 180, 360, 200, 3)
+    cv2.line(two, (40, 15), (8, 45), 200, 3)
+    cv2.line(two, (8, 45), (45, 45), 200, 3)
+    assert digits_over_a_line(two) == []
