@@ -233,7 +233,8 @@ class Locator:
                     found.crops.append(part[rows[0]:rows[-1] + 1])
                     groups.append(group)
                     options.append(option)
-            for (px, py, pw, ph), part in underline.digits_over_a_line(crop):
+            # Only a blob too wide to be one digit: an underline makes it so.
+            for (px, py, pw, ph), part in underline.digits_over_a_line(crop) if w > s.max_aspect * h else []:
                 work_boxes.append((x + px, y + py, pw, ph))
                 found.crops.append(part)
                 groups.append(group)

@@ -30,6 +30,11 @@ def digits_over_a_line(crop: np.ndarray) -> list[tuple[tuple[int, int, int, int]
     if w <= run:
         return []
     ink = (crop > 0).astype(np.uint8)
+    # A cheap test first (the Hough transform costs some 0.4 ms a blob): a run that long
+    # along the bottom rows, thickened by two rows up and down for a line off level.
+    bottom = cv2.dilate(ink[int((1 - LOW) * h):], np.ones((5, 1), np.uint8))
+    if not cv2.morphologyEx(bottom, cv2.MORPH_OPEN, np.ones((1, run), np.uint8)).any():
+        return []
     segments = cv2.HoughLinesP(ink, 1, np.pi / 180, threshold=run // 2, minLineLength=run, maxLineGap=3)
     if segments is None:
         return []
