@@ -68,6 +68,11 @@ def remove_lines(mask: np.ndarray, dark: np.ndarray | None = None) -> np.ndarray
         # Each line is drawn in its own box, not in a frame-sized band: on a ruled page
         # at full working size that made the cost lines x frame (0.4 s a frame).
         (x0, y0), (x1, y1) = (x0 * step, y0 * step), (x1 * step, y1 * step)
+        # A little past its ends, where the search stops short: a stub left at a
+        # corner makes a "[" of the box wall it meets.
+        reach = width / max(float(np.hypot(x1 - x0, y1 - y0)), 1.0)
+        (x0, y0), (x1, y1) = ((int(round(x0 - reach * (x1 - x0))), int(round(y0 - reach * (y1 - y0)))),
+                              (int(round(x1 + reach * (x1 - x0))), int(round(y1 + reach * (y1 - y0)))))
         left, top = max(0, min(x0, x1) - width), max(0, min(y0, y1) - width)
         right, bottom = min(w, max(x0, x1) + width + 1), min(h, max(y0, y1) + width + 1)
         band = np.zeros((bottom - top, right - left), np.uint8)

@@ -210,7 +210,9 @@ class Locator:
             keep &= ~off_frame
             cut_off |= off_frame
         # What the frame's edge cuts off may be a digit: no evidence of a word beside it.
-        letters = in_words(boxes, keep, darkness, unknown=cut_off)
+        # Nor is a straight rule thinner than any letter (the walls of a form's boxes).
+        hairline = boxes[:, 2] < s.min_aspect * boxes[:, 3]
+        letters = in_words(boxes, keep, darkness, unknown=cut_off | hairline)
         keep &= ~letters
         order = np.argsort(-(darkness[keep] * density[keep].clip(0.1) * boxes[keep, 3]))[: s.max_candidates]
         chosen = np.flatnonzero(keep)[order]

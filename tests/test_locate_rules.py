@@ -491,3 +491,25 @@ def test_only_a_long_line_low_in_a_blob_is_an_underline():
     cv2.line(two, (40, 15), (8, 45), 200, 3)
     cv2.line(two, (8, 45), (45, 45), 200, 3)
     assert digits_over_a_line(two) == []
+
+
+@pytest.mark.parametrize("size", [40, 48, 64])
+def test_a_number_in_a_forms_row_of_boxes_is_read(classifier, size):
+    """One digit a cell: the row's long edges are lines, its short walls are hairlines
+    that are no evidence of a word beside the digits, and no stub of the long edges is
+    left at a corner to make a "[" of a wall. (Before: "0581" and "30", "1".)"""
+    with np.load(MNIST_SMALL) as d:
+        digits, classes = d["x_test"], d["y_test"]
+    labels, cell, left, top = [3, 0, 5, 8, 1], size + 16, 120, 180
+    page = np.full((480, 640, 3), 215, np.float32)
+    for k, label in enumerate(labels):
+        digit = cv2.resize(digits[np.flatnonzero(classes == label)[1]], (size, size))
+        x = left + k * cell + 8
+        page[top + 8:top + 8 + size, x:x + size] -= 0.7 * digit[..., None].astype(np.float32)
+    for k in range(len(labels) + 1):
+        cv2.line(page, (left + k * cell, top), (left + k * cell, top + cell), (60, 60, 60), 2)
+    for y in (top, top + cell):
+        cv2.line(page, (left, y), (left + len(labels) * cell, y), (60, 60, 60), 2)
+    page = np.clip(page + np.random.default_rng(0).normal(0, 3, page.shape), 0, 255).astype(np.uint8)
+    result = Pipeline(classifier).process(Frame(page, 0, 0.0, "cells"))
+    assert [r.text for r in result.readings] == ["30581"], result.log_record()
