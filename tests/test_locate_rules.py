@@ -1,4 +1,7 @@
 """Each rule of the locate stage on small constructed cases."""
+import os
+import sys
+
 import cv2
 import pytest
 import numpy as np
@@ -10,7 +13,10 @@ from edge_app.frames import Frame
 from edge_app.labelling import components
 from edge_app.pipeline import Pipeline
 
-from conftest import MNIST_SMALL
+from conftest import MNIST_SMALL, ROOT
+
+sys.path.insert(0, os.path.join(ROOT, "samples"))
+from layouts import written_number  # noqa: E402
 from edge_app.ink import darkness_on_paper, quiet_darkness
 from edge_app.lines import remove_lines
 from edge_app.locate import LocateSettings, Locator
@@ -409,34 +415,12 @@ def test_side_by_side_finds_every_pair_within_reach():
         assert wanted <= pairs
 
 
-def _written(labels, size, frame):
-    """MNIST digits of the given labels written side by side on a page, and where."""
-    with np.load(MNIST_SMALL) as d:
-        digits, classes = d["x_test"], d["y_test"]
-    page = np.full((480, 640, 3), 215, np.float32)
-    left, top, step = 260, 200, int(0.9 * size)
-    for k, label in enumerate(labels):
-        digit = cv2.resize(digits[np.flatnonzero(classes == label)[0]], (size, size))
-        page[top:top + size, left + step * k:left + step * k + size] -= 0.7 * digit[..., None].astype(np.float32)
-    right, bottom = left + step * (len(labels) - 1) + size, top + size
-    if frame == "box":
-        cv2.rectangle(page, (left - 12, top - 12), (right + 12, bottom + 12), (60, 60, 60), 3)
-    elif frame == "blank":  # a form's blank, 40 % of the frame wide, the digits standing on it
-        cv2.line(page, (left - 20, bottom - 4), (left + 236, bottom - 4), (60, 60, 60), 3)
-    elif frame.startswith("underline"):  # touching the digits, falling by the given pixels
-        cv2.line(page, (left - 6, bottom - 4), (right + 6, bottom - 4 + int(frame[9:] or 0)), (60, 60, 60), 3)
-    else:
-        centre = ((left + right) // 2, (top + bottom) // 2)
-        cv2.ellipse(page, centre, ((right - left) // 2 + 16, size // 2 + 16), 0, 0, 360, (60, 60, 60), 3)
-    return np.clip(page + np.random.default_rng(0).normal(0, 3, page.shape), 0, 255).astype(np.uint8)
-
-
-@pytest.mark.parametrize("labels,frame", [([1, 2, 3], "box"), ([4, 2], "circle"), ([7], "circle")])
-def test_a_number_in_a_drawn_box_or_circle_is_read(classifier, labels, frame):
+@pytest.mark.parametrize("labels,mark", [([1, 2, 3], "box"), ([4, 2], "circle"), ([7], "circle")])
+def test_a_number_in_a_drawn_box_or_circle_is_read(classifier, labels, mark):
     """A boxed answer or a circled number: the outline is no digit, and the digits in it
     are not its pieces. (Joined to it, they had read nothing, or a 0 for a circled 7.)"""
     for size in (28, 40, 56):
-        result = Pipeline(classifier).process(Frame(_written(labels, size, frame), 0, 0.0, "boxed"))
+        result = Pipeline(classifier).process(Frame(written_number(labels, size, mark), 0, 0.0, "boxed"))
         assert [r.text for r in result.readings] == ["".join(map(str, labels))], (size, result.log_record())
 
 
@@ -457,17 +441,16 @@ def test_a_number_written_on_a_forms_blank_is_read(classifier, size):
     """The line is long, ends inside the frame and the digits touch it: it is a printed
     line, not a close-up digit's stroke, because the writing on it rises from it by
     less than half its length. (Before, the line and its digits were one blob: "2".)"""
-    result = Pipeline(classifier).process(Frame(_written([2, 0, 2, 4], size, "blank"), 0, 0.0, "blank"))
+    result = Pipeline(classifier).process(Frame(written_number([2, 0, 2, 4], size, "blank"), 0, 0.0, "blank"))
     assert [r.text for r in result.readings] == ["2024"], result.log_record()
 
 
-@pytest.mark.parametrize("labels,frame,size", [([2, 0, 2, 4], "underline", 48), ([9, 3, 5], "underline3", 48),
-                                               ([4, 7], "underline6", 48), ([1, 1, 8, 6], "underline", 40)])
-def test_an_underlined_number_is_read(classifier, labels, frame, size):
+@pytest.mark.parametrize("labels,fall,size", [([2, 0, 2, 4], 0, 48), ([9, 3, 5], 3, 48), ([4, 7], 6, 48), ([1, 1, 8, 6], 0, 40)])
+def test_an_underlined_number_is_read(classifier, labels, fall, size):
     """The line touches the digits, and it is short of the frame's 30 % that the line
     search looks for: it is taken out of the blob, and the digits read one by one.
     (Before, the blob was split at its thinnest columns: "2221" for 2024.)"""
-    result = Pipeline(classifier).process(Frame(_written(labels, size, frame), 0, 0.0, "underlined"))
+    result = Pipeline(classifier).process(Frame(written_number(labels, size, "underline", fall), 0, 0.0, "underlined"))
     assert [r.text for r in result.readings] == ["".join(map(str, labels))], result.log_record()
 
 
