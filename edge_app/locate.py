@@ -195,9 +195,8 @@ class Locator:
             return _Found.empty()
         # A speck or a grid dot at the frame's edge is cut off; joined to the digit
         # above it, it would have the digit dropped as cut off too.
-        x, y, w, h = stats[alive, :4].T
-        at_edge = (x <= 0) | (y <= 0) | (x + w >= work.shape[1]) | (y + h >= work.shape[0])
-        group = join_pieces(stats[alive], loose=at_edge if s.drop_border else None)
+        at_edge = _at_edge(stats[alive, :4], work.shape) if s.drop_border else None
+        group = join_pieces(stats[alive], loose=at_edge)
         roots, member_of = np.unique(group, return_inverse=True)
         boxes = union_boxes(stats[alive], member_of, len(roots))
         darkness_sum = np.bincount(ink_labels, weights=ink_darkness_values, minlength=count)[1:][alive]
@@ -276,11 +275,10 @@ class Locator:
 
     def _filter(self, boxes, ink, darkness, shape):
         s = self.s
-        h_img, w_img = shape[:2]
-        x, y, w, h = boxes.T
+        w, h = boxes[:, 2], boxes[:, 3]
         density = ink / np.maximum(w * h, 1)
         aspect = w / np.maximum(h, 1)
-        keep = (h >= s.min_height) & (h <= s.max_height * h_img)
+        keep = (h >= s.min_height) & (h <= s.max_height * shape[0])
         # Wider blobs stay if they may be touching digits that split.MAX_PARTS parts can hold.
         keep &= (aspect >= s.min_aspect) & (aspect <= s.max_aspect * split.MAX_PARTS)
         keep &= (density >= s.min_density) & (density <= s.max_density)
@@ -289,9 +287,15 @@ class Locator:
         keep &= darkness >= s.min_contrast
         cut_off = np.zeros(len(boxes), bool)
         if s.drop_border:
-            cut_off = (x <= 0) | (y <= 0) | (x + w >= w_img) | (y + h >= h_img)
+            cut_off = _at_edge(boxes, shape)
             keep &= ~cut_off
         if keep.any():
             typical = np.median(darkness[keep])
             keep &= darkness >= s.relative_contrast * typical
         return keep, density, cut_off
+
+
+def _at_edge(boxes: np.ndarray, shape: tuple) -> np.ndarray:
+    """Which boxes (x, y, w, h) touch the edge of an image of ``shape``."""
+    x, y, w, h = np.asarray(boxes).T
+    return (x <= 0) | (y <= 0) | (x + w >= shape[1]) | (y + h >= shape[0])
