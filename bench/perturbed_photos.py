@@ -7,7 +7,8 @@ which a turned page does not have).
     python bench/perturbed_photos.py [--variants rot15,dim] [--images ../shared/datasets/real-dev/images] [--per-image]
 
 Variants: the photo as it is; turned by 15 and 25 degrees on a dark desk (the canvas
-grown to hold it all); a phone tilted back (perspective); JPEG at quality 35; defocus
+grown to hold it all); a phone tilted back (perspective), further back (steep) and
+sideways; JPEG at quality 35; defocus
 (Gaussian blur); a sideways shake (motion blur of 9 px at 1280 px); a dim, high-gain sensor (45 % brightness, noise of 5 levels per
 channel); grey (the Pi camera's Y plane); framed (cropped to the writing that the app
 reads on the photo as it is, half a digit's height to spare); far (as from twice the distance: at half size in the
@@ -53,6 +54,22 @@ def tilted_back(image, _rng):
     seen = np.float32([[0.15 * w, 0.1 * h], [0.85 * w, 0.1 * h], [w, h], [0, h]])
     return cv2.warpPerspective(image, cv2.getPerspectiveTransform(corners, seen), (w, h),
                                borderMode=cv2.BORDER_CONSTANT, borderValue=DESK)
+
+
+def _seen(image, corners):
+    h, w = image.shape[:2]
+    frame = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    seen = np.float32(corners) * np.float32([w, h])
+    return cv2.warpPerspective(image, cv2.getPerspectiveTransform(frame, seen), (w, h),
+                               borderMode=cv2.BORDER_CONSTANT, borderValue=DESK)
+
+
+def tilted_far_back(image, _rng):
+    return _seen(image, [[0.25, 0.15], [0.75, 0.15], [1, 1], [0, 1]])
+
+
+def tilted_sideways(image, _rng):
+    return _seen(image, [[0, 0], [0.8, 0.12], [0.8, 0.88], [0, 1]])
 
 
 def jpeg35(image, _rng):
@@ -126,6 +143,7 @@ def grey(image, _rng):
 
 
 VARIANTS = {"as-is": lambda image, _rng: image, "rot15": turned(15), "rot25": turned(-25), "perspective": tilted_back,
+            "steep": tilted_far_back, "sideways": tilted_sideways,
             "jpeg35": jpeg35, "blur": defocused, "motion": moving, "dim": dim_and_noisy, "grey": grey, "framed": framed, "far": far,
             "shadow60": shadowed(0.6), "shadow45": shadowed(0.45)}
 

@@ -16,6 +16,9 @@ from .contract import histogram_levels
 # the floor, a dark border), and nothing on it counts as ink. Shadows on paper stay
 # above it: their background is still lighter than that.
 PAPER_SHARE = 0.45
+# A sheet under a tenth of the frame shows as a brightest hundredth more than 1/0.8 times
+# the brightest tenth (which is then the desk).
+SMALL_SHEET = 0.8
 
 
 # The paper's noise is measured on every SAMPLE_STEP-th pixel of every SAMPLE_STEP-th row.
@@ -39,7 +42,10 @@ def darkness_on_paper(bgr: np.ndarray, light_ink: bool = False) -> tuple[np.ndar
     paper = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
     paper = cv2.blur(paper, (3, 3))
     brightness = _brightest_channel(paper)
-    bright_paper = max(_percentile(brightness, 90), 1.0)
+    # The paper is the brightest tenth of the frame, unless the sheet is less than that
+    # (a note on a desk, seen from afar or at a slant): then the brightest hundredth is,
+    # when it stands well above the tenth.
+    bright_paper = max(_percentile(brightness, 90), SMALL_SHEET * _percentile(brightness, 99), 1.0)
     brightness = brightness.astype(np.float32)
     is_paper = _fill_holes(brightness >= PAPER_SHARE * bright_paper)
     # The rim of the paper, where the background estimate mixes paper and desk, is not
