@@ -48,20 +48,18 @@ def turned(degrees):
     return turn
 
 
-def tilted_back(image, _rng):
-    h, w = image.shape[:2]
-    corners = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
-    seen = np.float32([[0.15 * w, 0.1 * h], [0.85 * w, 0.1 * h], [w, h], [0, h]])
-    return cv2.warpPerspective(image, cv2.getPerspectiveTransform(corners, seen), (w, h),
-                               borderMode=cv2.BORDER_CONSTANT, borderValue=DESK)
-
-
 def _seen(image, corners):
+    """The photo's corners seen where ``corners`` (shares of its width and height) say,
+    on a dark desk: a phone held at a slant."""
     h, w = image.shape[:2]
     frame = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
-    seen = np.float32(corners) * np.float32([w, h])
+    seen = np.float32([[x * w, y * h] for x, y in corners])
     return cv2.warpPerspective(image, cv2.getPerspectiveTransform(frame, seen), (w, h),
                                borderMode=cv2.BORDER_CONSTANT, borderValue=DESK)
+
+
+def tilted_back(image, _rng):
+    return _seen(image, [[0.15, 0.1], [0.85, 0.1], [1, 1], [0, 1]])
 
 
 def tilted_far_back(image, _rng):
