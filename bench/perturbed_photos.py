@@ -12,7 +12,7 @@ sideways; JPEG at quality 35; defocus
 (Gaussian blur); a sideways shake (motion blur of 9 px at 1280 px); a dim, high-gain sensor (45 % brightness, noise of 5 levels per
 channel); grey (the Pi camera's Y plane); framed (cropped to the writing that the app
 reads on the photo as it is, half a digit's height to spare); far (as from twice the distance: at half size in the
-middle of a desk); the shadow of a hand or a
+middle of a desk); on a grey desk (at 0.7 size, on a desk at 0.6 of the paper's brightness); the shadow of a hand or a
 phone over half the photo, at 60 % and 45 % of the light. Everything is seeded: runs
 compare.
 """
@@ -116,6 +116,18 @@ def far(image, rng):
     return canvas
 
 
+def on_grey_desk(image, rng):
+    """On a grey table or light wood: the photo at 0.7 of its size in the middle of a
+    desk at 0.6 of its paper's brightness (the brightest tenth), with the same noise."""
+    h, w = image.shape[:2]
+    paper = float(np.percentile(image.max(axis=2) if image.ndim == 3 else image, 90))
+    canvas = np.clip(0.6 * paper + rng.normal(0, 3, image.shape), 0, 255).astype(np.uint8)
+    sw, sh = int(0.7 * w), int(0.7 * h)
+    top, left = (h - sh) // 2, (w - sw) // 2
+    canvas[top:top + sh, left:left + sw] = cv2.resize(image, (sw, sh), interpolation=cv2.INTER_AREA)
+    return canvas
+
+
 _PIPELINE = []
 
 
@@ -143,6 +155,7 @@ def grey(image, _rng):
 VARIANTS = {"as-is": lambda image, _rng: image, "rot15": turned(15), "rot25": turned(-25), "perspective": tilted_back,
             "steep": tilted_far_back, "sideways": tilted_sideways,
             "jpeg35": jpeg35, "blur": defocused, "motion": moving, "dim": dim_and_noisy, "grey": grey, "framed": framed, "far": far,
+            "grey_desk": on_grey_desk,
             "shadow60": shadowed(0.6), "shadow45": shadowed(0.45)}
 
 

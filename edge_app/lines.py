@@ -20,10 +20,12 @@ RULINGS = 3  # lines found before a frame counts as ruled or squared paper
 FAINT_RULING = 0.5  # rulings at most this share of the writing's darkness are faint
 
 
-def remove_lines(mask: np.ndarray, dark: np.ndarray | None = None) -> np.ndarray:
+def remove_lines(mask: np.ndarray, dark: np.ndarray | None = None, image: np.ndarray | None = None,
+                 light_ink: bool = False) -> np.ndarray:
     """Erase long straight lines at any angle, as thin bands. A digit's stroke crossing a
     line keeps its pixels beside the line and, given the darkness image, on it too
-    where the stroke is clearly darker than the line. On ruled or squared paper whose
+    where the stroke is clearly darker than the line. Given the image (``light_ink``
+    when its paper is the dark side), a paper's edge goes wherever it lies. On ruled or squared paper whose
     rulings are faint next to the writing, ink no darker than the rulings goes too."""
     h, w = mask.shape
     step = 2 if min(h, w) > 400 else 1
@@ -54,17 +56,24 @@ def remove_lines(mask: np.ndarray, dark: np.ndarray | None = None) -> np.ndarray
     thickness = thicknesses(small, segments)
     is_thin = thickness <= np.maximum(THIN_LINE, THIN_SHARE * spans)
     thin = [tuple(int(v) for v in s) for s in segments[is_thin]]
+    # Printed lines say how dark the page's printing is (faint rulings, below).
+    printed = [True] * len(thin)
     if _parallel(thin) < RULINGS:
         # Without a family of parallel rulings, a long stroke is as likely a close-up
         # digit's (a 1, the stem of a 7) as a printed line; a printed line runs on out
         # of the frame, or carries writing along it (a form's blank, an underline).
+        # A paper's edge within the frame goes too, but it is no printed line.
         margin = EDGE_REACH * max(small.shape)
-        thin = [s for s, t in zip(thin, thickness[is_thin])
-                if _reaches_edge(s, small.shape, margin) or _carries_writing(s, t, blobs)]
+        printed = [_reaches_edge(s, small.shape, margin) or _carries_writing(s, t, blobs)
+                   for s, t in zip(thin, thickness[is_thin])]
+        edge = [not p and image is not None and _is_paper_edge(s, t, step, image, light_ink)
+                for s, t, p in zip(thin, thickness[is_thin], printed)]
+        chosen = [k for k in range(len(thin)) if printed[k] or edge[k]]
+        thin, printed = [thin[k] for k in chosen], [printed[k] for k in chosen]
     erase = np.zeros_like(mask)
     levels = []
     width = 2 * step + 1
-    for x0, y0, x1, y1 in thin:
+    for (x0, y0, x1, y1), is_printed in zip(thin, printed):
         # Each line is drawn in its own box, not in a frame-sized band: on a ruled page
         # at full working size that made the cost lines x frame (0.4 s a frame).
         (x0, y0), (x1, y1) = (x0 * step, y0 * step), (x1 * step, y1 * step)
@@ -82,8 +91,12 @@ def remove_lines(mask: np.ndarray, dark: np.ndarray | None = None) -> np.ndarray
             dark_here = dark[top:bottom, left:right]
             line_level = float(np.median(dark_here[on_line]))
             on_line &= dark_here < CROSSING_INK * line_level
-            levels.append(line_level)
+            if is_printed:
+                levels.append(line_level)
         erase[top:bottom, left:right][on_line] = 255
+    edges = [segment for segment, is_printed in zip(thin, printed) if not is_printed]
+    if edges:
+        erase |= _paper_edge_remnants(edges, blobs, (w, h))
     mask = cv2.bitwise_and(mask, cv2.bitwise_not(erase))
     if len(levels) >= RULINGS:
         # Ink no darker than faint printed rulings cannot be told from their fragments.
@@ -144,6 +157,52 @@ def _carries_writing(segment, thickness: float, blobs) -> bool:
     offsets = (blobs.xs[own] - x0) * normal[0] + (blobs.ys[own] - y0) * normal[1]
     rise = float(offsets.max() - offsets.min())
     return 3 * max(thickness, 1.0) < rise <= WRITING_RISE * length
+
+
+# A paper's edge on a desk is a step: beside its line the background on one side is under
+# this share of the other's. A stroke has paper on both sides. (A desk below PAPER_SHARE
+# of the paper gets no ink at all; above it, the paper's estimate spreads over the desk
+# by a few pixels and draws the edge as a line.)
+PAPER_STEP = 0.8
+
+
+def _is_paper_edge(segment, thickness: float, step: int, image: np.ndarray, light_ink: bool) -> bool:
+    """Whether the background beside a segment (at the search's resolution, ``step``
+    times smaller than the image) steps down across it."""
+    x0, y0, x1, y1 = (v * step for v in segment)
+    length = max(float(np.hypot(x1 - x0, y1 - y0)), 1.0)
+    normal = np.array([y0 - y1, x1 - x0], float) / length
+    along = np.linspace(0.1, 0.9, 17)
+    px, py = x0 + along * (x1 - x0), y0 + along * (y1 - y0)
+    h, w = image.shape[:2]
+    beside = (thickness / 2 + 2) * step + 2  # clear of the line's band
+    sides = []
+    for sign in (1, -1):
+        qx = np.clip(np.rint(px + sign * beside * normal[0]).astype(int), 0, w - 1)
+        qy = np.clip(np.rint(py + sign * beside * normal[1]).astype(int), 0, h - 1)
+        values = image[qy, qx].astype(float)
+        brightness = values.max(axis=-1) if values.ndim == 2 else values
+        sides.append(float(np.median(255 - brightness if light_ink else brightness)))
+    return min(sides) < PAPER_STEP * max(sides)
+
+
+# A component lying mostly along a paper's edges is that edge: what the bands missed of
+# it (a corner, a warped stretch) goes with them, or a digit would join it as a piece.
+EDGE_SHARE = 0.5
+
+
+def _paper_edge_remnants(edges: list, blobs, size: tuple) -> np.ndarray:
+    """The whole components (at the search's resolution, shown at ``size``) that lie
+    mostly along the ``edges`` segments."""
+    along = np.zeros(blobs.labels.shape, np.uint8)
+    for x0, y0, x1, y1 in edges:
+        cv2.line(along, (x0, y0), (x1, y1), 255, 3)
+    on_edges = np.bincount(blobs.labels[along > 0], minlength=blobs.count)
+    area = np.concatenate([[0], blobs.stats[:, 4]])
+    edge_like = (on_edges >= EDGE_SHARE * np.maximum(area, 1)) & (area > 0)
+    edge_like[0] = False
+    lut = np.where(edge_like, 255, 0).astype(np.uint8)
+    return cv2.resize(lut[blobs.labels], size, interpolation=cv2.INTER_NEAREST)
 
 
 def _reaches_edge(segment, shape, margin: float) -> bool:

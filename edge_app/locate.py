@@ -182,7 +182,7 @@ class Locator:
         s = self.s
         dark, on_paper, noise = quiet_darkness(work, light_ink=s.ink == "light")
         low, high = ink_levels(dark, s, on_paper, noise)
-        mask = remove_lines(cv2.compare(dark, low, cv2.CMP_GE), dark)
+        mask = remove_lines(cv2.compare(dark, low, cv2.CMP_GE), dark, work, light_ink=s.ink == "light")
         blobs = components(mask)
         count, labels, stats = blobs.count, blobs.labels, blobs.stats
         ink_labels, ink_darkness_values = blobs.pixel_labels, blobs.at_ink(dark)

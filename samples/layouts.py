@@ -37,3 +37,16 @@ def written_number(labels, size: int, mark: str = "nothing", fall: int = 0) -> n
     elif mark == "underline":
         cv2.line(page, (left - 6, bottom - 4), (right + 6, bottom - 4 + fall), INK, 3)
     return np.clip(page + np.random.default_rng(0).normal(0, 3, page.shape), 0, 255).astype(np.uint8)
+
+
+def on_a_desk(page: np.ndarray, light: float, desk: float, ear: int = 0) -> np.ndarray:
+    """The middle of a written_number page as a sheet lit at ``light`` of full light, on
+    a desk ``desk`` times as bright as the sheet's paper, its edges in the frame; its
+    lower right corner folded under by ``ear`` px (a dog-ear)."""
+    rng = np.random.default_rng(1)
+    frame = np.clip(desk * 215 * light + rng.normal(0, 3, page.shape), 0, 255)
+    corners = np.array([[150, 100], [560, 100], [560, 380 - ear], [560 - ear, 380], [150, 380]], np.int32)
+    sheet = np.zeros(page.shape[:2], np.uint8)
+    cv2.fillPoly(sheet, [corners], 255)
+    frame[sheet > 0] = page[sheet > 0].astype(np.float32) * light
+    return frame.astype(np.uint8)

@@ -16,7 +16,7 @@ from edge_app.pipeline import Pipeline
 from conftest import MNIST_SMALL, ROOT
 
 sys.path.insert(0, os.path.join(ROOT, "samples"))
-from layouts import written_number  # noqa: E402
+from layouts import on_a_desk, written_number  # noqa: E402
 from edge_app.ink import darkness_on_paper, quiet_darkness
 from edge_app.lines import remove_lines
 from edge_app.locate import LocateSettings, Locator
@@ -434,6 +434,30 @@ def test_only_a_hollow_convex_outline_round_a_digit_is_a_drawn_box():
     blobs = components(mask)
     found = drawn_boxes(blobs.stats, blobs.labels, digit_height=12)
     assert blobs.stats[found, :2].tolist() == [[18, 18]], blobs.stats[found]  # the first box alone
+
+
+@pytest.mark.parametrize("labels,size,desk,ink", [([1, 3, 6, 7, 9, 0], 40, 0.6, "dark"), ([2, 0, 2, 4], 56, 0.7, "dark"),
+                                                 ([4, 7, 1, 8, 6], 28, 0.6, "dark"), ([1, 3, 6, 7, 9, 0], 40, 0.6, "light")])
+def test_a_sheet_on_a_desk_not_much_darker_than_it_is_read(classifier, labels, size, desk, ink):
+    """A sheet on a grey table or light wood: the desk is bright enough to count as
+    paper, and the sheet's edges, in the frame, are steps that thresholding draws as
+    lines. They go as a paper's edges. (Before, these read nothing, or "4202".) Light
+    ink: the same frame in negative, as chalk on a board hung on a pale wall."""
+    frame = on_a_desk(written_number(labels, size), light=0.8, desk=desk)
+    if ink == "light":
+        frame = 255 - frame
+    result = Pipeline(classifier, LocateSettings(ink=ink)).process(Frame(frame, 0, 0.0, "desk"))
+    assert [r.text for r in result.readings] == ["".join(map(str, labels))], result.log_record()
+
+
+@pytest.mark.parametrize("labels,size,ear", [([2, 0, 2, 4], 40, 100), ([4, 7, 1, 8, 6], 56, 40)])
+def test_a_dog_eared_sheets_fold_is_no_digit(classifier, labels, size, ear):
+    """The fold of a dog-eared corner is too short to be found as a line, but it is one
+    piece with the sheet's edges, which are: it goes with them. (Before, it read as a
+    1 after the number or beside it.)"""
+    frame = on_a_desk(written_number(labels, size), light=0.8, desk=0.6, ear=ear)
+    result = Pipeline(classifier).process(Frame(frame, 0, 0.0, "dog-ear"))
+    assert [r.text for r in result.readings] == ["".join(map(str, labels))], result.log_record()
 
 
 @pytest.mark.parametrize("size", [40, 48])
