@@ -8,7 +8,7 @@ which a turned page does not have).
 
 Variants: the photo as it is; turned by 15 and 25 degrees on a dark desk (the canvas
 grown to hold it all); a phone tilted back (perspective), further back (steep) and
-sideways; JPEG at quality 35; defocus
+sideways, and tilted back with the whole photo in view (slant); JPEG at quality 35; defocus
 (Gaussian blur); a sideways shake (motion blur of 9 px at 1280 px); a dim, high-gain sensor (45 % brightness, noise of 5 levels per
 channel); grey (the Pi camera's Y plane); framed (cropped to the writing that the app
 reads on the photo as it is, half a digit's height to spare); far (as from twice the distance: at half size in the
@@ -68,6 +68,12 @@ def tilted_far_back(image, _rng):
 
 def tilted_sideways(image, _rng):
     return _seen(image, [[0, 0], [0.8, 0.12], [0.8, 0.88], [0, 1]])
+
+
+def whole_at_a_slant(image, _rng):
+    """Tilted back with the whole photo in view: its far side narrower, all four corners
+    on the desk."""
+    return _seen(image, [[0.22, 0.12], [0.78, 0.12], [0.94, 0.9], [0.06, 0.9]])
 
 
 def jpeg35(image, _rng):
@@ -153,7 +159,7 @@ def grey(image, _rng):
 
 
 VARIANTS = {"as-is": lambda image, _rng: image, "rot15": turned(15), "rot25": turned(-25), "perspective": tilted_back,
-            "steep": tilted_far_back, "sideways": tilted_sideways,
+            "steep": tilted_far_back, "sideways": tilted_sideways, "slant": whole_at_a_slant,
             "jpeg35": jpeg35, "blur": defocused, "motion": moving, "dim": dim_and_noisy, "grey": grey, "framed": framed, "far": far,
             "grey_desk": on_grey_desk,
             "shadow60": shadowed(0.6), "shadow45": shadowed(0.45)}

@@ -8,8 +8,9 @@
 4. Blobs (blobs.py): connected components; small pieces join their digit; filters on
    size, aspect, ink density and contrast; letters in words dropped; count capped.
 5. Touching digits (split.py) get split alternatives, and an underlined number
-   (underline.py) its digits without the line; tilted writing (deskew.py) is turned
-   upright and searched again.
+   (underline.py) its digits without the line.
+6. A sheet seen whole at an angle (rectify.py) is flattened, and tilted writing
+   (deskew.py) turned upright; each is searched again.
 """
 from __future__ import annotations
 
@@ -18,10 +19,10 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from . import deskew, split, underline
+from . import deskew, rectify, split, underline
 from .blobs import crop_of, drawn_boxes, in_words, join_pieces
 from .labelling import components, union_boxes
-from .ink import ink_levels, quiet_darkness
+from .ink import SAMPLE_STEP, ink_levels, quiet_darkness
 from .lines import remove_lines
 
 
@@ -75,6 +76,7 @@ class _Found:
     groups: np.ndarray
     options: np.ndarray
     letters: int = 0  # candidates dropped as letters in words
+    paper: np.ndarray | None = None  # where the image is paper, at every SAMPLE_STEP-th pixel
 
     @classmethod
     def empty(cls) -> "_Found":
@@ -159,12 +161,26 @@ class Locator:
             work = _resized(bgr, scale)
             found = self._find(work)
         boxes = upright_boxes = found.boxes
+        searched, to_work = work, None  # the image searched, and the way back to work's pixels
+        corners = rectify.sheet_corners(found.paper, SAMPLE_STEP) if found.paper is not None else None
+        if corners is not None:
+            searched, to_work, sheet_shown = rectify.flatten(work, corners)
+            found = self._find(searched, sheet_shown)
+            upright_boxes = found.boxes
+            boxes = rectify.map_boxes(found.boxes, to_work)
         angle = deskew.text_angle(found.boxes[found.options == 0]) if len(found.boxes) else 0.0
         if abs(angle) >= deskew.MIN_ANGLE:
-            upright, to_work, frame_shown = deskew.rotate(work, angle)
+            upright, to_searched, frame_shown = deskew.rotate(searched, angle)
+            if to_work is not None:  # a flattened sheet shows the frame only where it did
+                turned_shown = cv2.warpAffine(sheet_shown, cv2.invertAffineTransform(to_searched), upright.shape[1::-1],
+                                              flags=cv2.INTER_NEAREST, borderValue=0)
+                frame_shown = cv2.bitwise_and(frame_shown, turned_shown)
             found = self._find(upright, frame_shown)
             upright_boxes = found.boxes
-            boxes = deskew.map_boxes(found.boxes, to_work)
+            if to_work is None:
+                boxes = deskew.map_boxes(found.boxes, to_searched)
+            else:
+                boxes = rectify.map_boxes(found.boxes, to_work @ np.vstack([to_searched, [0.0, 0.0, 1.0]]))
         if not found.crops:
             return Candidates.empty()
         frame_boxes = np.round(np.asarray(boxes, float) / scale).astype(int)
@@ -192,7 +208,9 @@ class Locator:
         # A box or a circle drawn round a number would take its digits in as pieces.
         alive = np.flatnonzero(alive & ~drawn_boxes(stats, labels, s.min_height))
         if len(alive) == 0:
-            return _Found.empty()
+            found = _Found.empty()
+            found.paper = on_paper
+            return found
         # A speck or a grid dot at the frame's edge is cut off; joined to the digit
         # above it, it would have the digit dropped as cut off too.
         at_edge = _at_edge(stats[alive, :4], work.shape) if s.drop_border else None
@@ -217,6 +235,7 @@ class Locator:
         chosen = np.flatnonzero(keep)[order]
         found = _Found.empty()
         found.letters = int(letters.sum())
+        found.paper = on_paper
         work_boxes, groups, options = [], [], []
         for group, i in enumerate(chosen):
             crop = crop_of(dark, labels, boxes[i], alive[member_of == i] + 1)
