@@ -56,20 +56,26 @@ def remove_lines(mask: np.ndarray, dark: np.ndarray | None = None, image: np.nda
     thickness = thicknesses(small, segments)
     is_thin = thickness <= np.maximum(THIN_LINE, THIN_SHARE * spans)
     thin = [tuple(int(v) for v in s) for s in segments[is_thin]]
+    widths = list(thickness[is_thin])
+    # A paper's edge within the frame goes whole, with what the search misses of it.
+    margin = EDGE_REACH * max(small.shape)
+    reaches = [_reaches_edge(s, small.shape, margin) for s in thin]
+    steps = [image is not None and not r and _is_paper_edge(s, t, step, image, light_ink)
+             for s, t, r in zip(thin, widths, reaches)]
+    ruled = _parallel(thin) >= RULINGS
+    # (Costly per line: a ruled page's many lines are printed whatever their writing.)
+    carries = [(st or not ruled) and _carries_writing(s, t, blobs) for s, t, st in zip(thin, widths, steps)]
+    edge = [st and not c for st, c in zip(steps, carries)]
     # Printed lines say how dark the page's printing is (faint rulings, below).
     printed = [True] * len(thin)
-    if _parallel(thin) < RULINGS:
+    if not ruled:
         # Without a family of parallel rulings, a long stroke is as likely a close-up
         # digit's (a 1, the stem of a 7) as a printed line; a printed line runs on out
         # of the frame, or carries writing along it (a form's blank, an underline).
-        # A paper's edge within the frame goes too, but it is no printed line.
-        margin = EDGE_REACH * max(small.shape)
-        printed = [_reaches_edge(s, small.shape, margin) or _carries_writing(s, t, blobs)
-                   for s, t in zip(thin, thickness[is_thin])]
-        edge = [not p and image is not None and _is_paper_edge(s, t, step, image, light_ink)
-                for s, t, p in zip(thin, thickness[is_thin], printed)]
+        # A paper's edge goes too, but it is no printed line.
+        printed = [r or c for r, c in zip(reaches, carries)]
         chosen = [k for k in range(len(thin)) if printed[k] or edge[k]]
-        thin, printed = [thin[k] for k in chosen], [printed[k] for k in chosen]
+        thin, printed, widths, edge = ([v[k] for k in chosen] for v in (thin, printed, widths, edge))
     erase = np.zeros_like(mask)
     levels = []
     width = 2 * step + 1
@@ -94,7 +100,7 @@ def remove_lines(mask: np.ndarray, dark: np.ndarray | None = None, image: np.nda
             if is_printed:
                 levels.append(line_level)
         erase[top:bottom, left:right][on_line] = 255
-    edges = [segment for segment, is_printed in zip(thin, printed) if not is_printed]
+    edges = [(segment, width) for segment, width, is_edge in zip(thin, widths, edge) if is_edge]
     if edges:
         erase |= _paper_edge_remnants(edges, blobs, (w, h))
     mask = cv2.bitwise_and(mask, cv2.bitwise_not(erase))
@@ -193,10 +199,12 @@ EDGE_SHARE = 0.5
 
 def _paper_edge_remnants(edges: list, blobs, size: tuple) -> np.ndarray:
     """The whole components (at the search's resolution, shown at ``size``) that lie
-    mostly along the ``edges`` segments."""
+    mostly along the ``edges`` (segment, thickness) pairs."""
     along = np.zeros(blobs.labels.shape, np.uint8)
-    for x0, y0, x1, y1 in edges:
-        cv2.line(along, (x0, y0), (x1, y1), 255, 3)
+    for (x0, y0, x1, y1), width in edges:
+        # As wide as the edge's band, and a pixel more each side: the closing that
+        # estimates the paper rounds its corners, and the search follows the middle.
+        cv2.line(along, (x0, y0), (x1, y1), 255, int(np.ceil(width)) + 2)
     on_edges = np.bincount(blobs.labels[along > 0], minlength=blobs.count)
     area = np.concatenate([[0], blobs.stats[:, 4]])
     edge_like = (on_edges >= EDGE_SHARE * np.maximum(area, 1)) & (area > 0)

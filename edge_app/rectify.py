@@ -12,6 +12,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+ALONG_SIDE = 0.5  # of a side of the frame: paper running along it, not meeting it at a corner
 MIN_SHEET = 0.1  # of the frame's area: smaller paper is a label or a sticker, not worth it
 FIT = 0.02  # of the outline's length: how closely four corners must follow it
 # A sheet seen square on has facing sides of one length and one direction (turned, it is
@@ -29,9 +30,11 @@ def sheet_corners(paper: np.ndarray, step: int) -> np.ndarray | None:
     where the frame is paper) samples; None unless the paper is one quadrilateral in
     perspective, clear of the frame's edges."""
     h, w = paper.shape
-    # Paper reaching three sides of the frame runs out of it (most frames: a page
-    # filling the view); this costs microseconds, the outline search ten times more.
-    if sum(np.count_nonzero(side) > 0 for side in (paper[0], paper[-1], paper[:, 0], paper[:, -1])) >= 3:
+    # Paper along three sides of the frame runs out of it (most frames: a page filling
+    # the view); this costs microseconds, the outline search ten times more. (A sheet
+    # cut along one side meets the two beside it near a corner only.)
+    sides = (paper[0], paper[-1], paper[:, 0], paper[:, -1])
+    if sum(np.count_nonzero(side) > ALONG_SIDE * len(side) for side in sides) >= 3:
         return None
     outlines, _ = cv2.findContours((paper > 0).astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     if not outlines:

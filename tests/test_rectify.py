@@ -38,6 +38,7 @@ def test_a_sheet_in_perspective_gives_its_corners_in_order_with_a_margin():
     ([[80, 5], [150, 60], [80, 115], [10, 60]], False),  # turned 45 degrees: deskew's, by the writing
     ([[0, 0], [159, 0], [159, 119], [0, 119]], False),  # the whole frame is paper
     ([[50, 20], [110, 20], [150, 119], [10, 119]], True),  # its near side cut by the frame
+    ([[0, 0], [128, 14], [128, 106], [0, 119]], True),  # seen from the side, its near side cut
 ])
 def test_only_a_sheet_in_perspective_is_flattened(corners, flattened):
     assert (rectify.sheet_corners(paper_mask(corners), step=4) is not None) == flattened
