@@ -25,8 +25,9 @@ def remove_lines(mask: np.ndarray, dark: np.ndarray | None = None, image: np.nda
     """Erase long straight lines at any angle, as thin bands. A digit's stroke crossing a
     line keeps its pixels beside the line and, given the darkness image, on it too
     where the stroke is clearly darker than the line. Given the image (``light_ink``
-    when its paper is the dark side), a paper's edge goes wherever it lies. On ruled or squared paper whose
-    rulings are faint next to the writing, ink no darker than the rulings goes too."""
+    when its paper is the dark side), a paper's edge goes wherever it lies. On ruled
+    or squared paper whose rulings are faint next to the writing, ink no darker than
+    the rulings goes too."""
     h, w = mask.shape
     step = 2 if min(h, w) > 400 else 1
     # Max-pooled, not strided: striding would drop every other row of a 1-pixel line.
@@ -63,7 +64,8 @@ def remove_lines(mask: np.ndarray, dark: np.ndarray | None = None, image: np.nda
     steps = [image is not None and not r and _is_paper_edge(s, t, step, image, light_ink)
              for s, t, r in zip(thin, widths, reaches)]
     ruled = _parallel(thin) >= RULINGS
-    # (Costly per line: a ruled page's many lines are printed whatever their writing.)
+    # Telling writing on a line takes a pass over the ink per line: on a ruled page, whose
+    # lines are all printed anyway, only a paper's edge needs it.
     carries = [(st or not ruled) and _carries_writing(s, t, blobs) for s, t, st in zip(thin, widths, steps)]
     edge = [st and not c for st, c in zip(steps, carries)]
     # Printed lines say how dark the page's printing is (faint rulings, below).
