@@ -60,16 +60,6 @@ def rotate(image: np.ndarray, angle: float):
     return upright, cv2.invertAffineTransform(to_upright), shown(image.shape, to_upright, upright.shape)
 
 
-def map_boxes(boxes: np.ndarray, matrix: np.ndarray) -> np.ndarray:
-    """Axis-aligned boxes (x, y, w, h) around the corners of ``boxes`` mapped by ``matrix``."""
-    b = np.asarray(boxes, float).reshape(-1, 4)
-    x0, y0, x1, y1 = b[:, 0], b[:, 1], b[:, 0] + b[:, 2], b[:, 1] + b[:, 3]
-    corners = np.stack([np.stack([x0, y0], 1), np.stack([x1, y0], 1), np.stack([x1, y1], 1), np.stack([x0, y1], 1)], 1)
-    mapped = corners @ matrix[:, :2].T + matrix[:, 2]
-    low, high = mapped.min(axis=1), mapped.max(axis=1)
-    return np.concatenate([low, high - low], axis=1)
-
-
 def shown(shape: tuple, matrix: np.ndarray, canvas: tuple) -> np.ndarray:
     """uint8 mask of the canvas (h, w) that shows the inside of an image of ``shape``
     turned by ``matrix`` (the one rotate used); the image's outermost pixels, its

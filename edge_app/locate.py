@@ -161,26 +161,24 @@ class Locator:
             work = _resized(bgr, scale)
             found = self._find(work)
         boxes = upright_boxes = found.boxes
-        searched, to_work = work, None  # the image searched, and the way back to work's pixels
+        # The image searched, the homography back to work's pixels, and where it shows
+        # the frame (None: everywhere).
+        searched, to_work, shown = work, np.eye(3), None
         corners = rectify.sheet_corners(found.paper, SAMPLE_STEP) if found.paper is not None else None
         if corners is not None:
-            searched, to_work, sheet_shown = rectify.flatten(work, corners)
-            found = self._find(searched, sheet_shown)
+            searched, to_work, shown = rectify.flatten(work, corners)
+            found = self._find(searched, shown)
             upright_boxes = found.boxes
             boxes = rectify.map_boxes(found.boxes, to_work)
         angle = deskew.text_angle(found.boxes[found.options == 0]) if len(found.boxes) else 0.0
         if abs(angle) >= deskew.MIN_ANGLE:
             upright, to_searched, frame_shown = deskew.rotate(searched, angle)
-            if to_work is not None:  # a flattened sheet shows the frame only where it did
-                turned_shown = cv2.warpAffine(sheet_shown, cv2.invertAffineTransform(to_searched), upright.shape[1::-1],
-                                              flags=cv2.INTER_NEAREST, borderValue=0)
-                frame_shown = cv2.bitwise_and(frame_shown, turned_shown)
+            if shown is not None:  # a flattened sheet shows the frame only where it did
+                frame_shown = cv2.bitwise_and(frame_shown, cv2.warpAffine(
+                    shown, cv2.invertAffineTransform(to_searched), upright.shape[1::-1], flags=cv2.INTER_NEAREST, borderValue=0))
             found = self._find(upright, frame_shown)
             upright_boxes = found.boxes
-            if to_work is None:
-                boxes = deskew.map_boxes(found.boxes, to_searched)
-            else:
-                boxes = rectify.map_boxes(found.boxes, to_work @ np.vstack([to_searched, [0.0, 0.0, 1.0]]))
+            boxes = rectify.map_boxes(found.boxes, to_work @ np.vstack([to_searched, [0.0, 0.0, 1.0]]))
         if not found.crops:
             return Candidates.empty()
         frame_boxes = np.round(np.asarray(boxes, float) / scale).astype(int)
