@@ -164,7 +164,7 @@ class Locator:
         # The image searched, the homography back to work's pixels, and where it shows
         # the frame (None: everywhere).
         searched, to_work, shown = work, np.eye(3), None
-        corners = rectify.sheet_corners(found.paper, SAMPLE_STEP) if found.paper is not None else None
+        corners = rectify.sheet_corners(found.paper, SAMPLE_STEP)
         if corners is not None:
             searched, to_work, shown = rectify.flatten(work, corners)
             found = self._find(searched, shown)

@@ -2,10 +2,10 @@
 
 A phone held at a slant sees a rectangular sheet as a quadrilateral: its far digits
 shrink, lean and crowd together, and the text lines converge. When the paper (the
-ink measure's paper mask) is one convex quadrilateral standing clear of the frame's
-edges, the sheet is warped flat before its digits are cut out, as a document scanner
-does. A sheet that runs out of the frame, or lies flat and square to the camera, is
-left as it is; one that is merely turned is left to deskew, which follows the writing.
+ink measure's paper mask) is one convex quadrilateral, cut by the frame along one side
+at most, the sheet is warped flat before its digits are cut out, as a document scanner
+does. A sheet that runs out of the frame further, or lies flat and square to the
+camera, is left as it is; one that is merely turned is left to deskew, which follows the writing.
 """
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def sheet_corners(paper: np.ndarray, step: int) -> np.ndarray | None:
     """(4, 2) float corners (top left, top right, bottom right, bottom left) of the
     sheet, in the pixels of the image whose every ``step``-th pixel ``paper`` (non-zero
     where the frame is paper) samples; None unless the paper is one quadrilateral in
-    perspective, clear of the frame's edges."""
+    perspective with at most two corners on the frame's edge."""
     h, w = paper.shape
     # Paper along three sides of the frame runs out of it (most frames: a page filling
     # the view); this costs microseconds, the outline search ten times more. (A sheet
@@ -100,9 +100,7 @@ def flatten(image: np.ndarray, corners: np.ndarray) -> tuple[np.ndarray, np.ndar
 
 def map_boxes(boxes: np.ndarray, homography: np.ndarray) -> np.ndarray:
     """Axis-aligned boxes (x, y, w, h) around the corners of ``boxes`` mapped by a 3x3
-    homography (an affine 2x3 matrix works too)."""
-    if homography.shape == (2, 3):
-        homography = np.vstack([homography, [0.0, 0.0, 1.0]])
+    homography."""
     b = np.asarray(boxes, float).reshape(-1, 4)
     if len(b) == 0:
         return np.zeros((0, 4))
