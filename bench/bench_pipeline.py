@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Pipeline speed on the 640x480 sample video: fps, ms per stage, median and worst
-frame; batched vs one-invoke-per-crop classification, and colour vs grey frames (what
-the Pi camera gives), in the same run; peak memory of `edge-app replay`. Ratios within this run are the figures to compare.
+frame; batched vs one-invoke-per-crop classification, colour vs grey frames (what the
+Pi camera gives), and the classifier on every core vs one, in the same run; peak memory
+of `edge-app replay`. Ratios within this run are the figures to compare.
 
     python bench/bench_pipeline.py [--video samples/sample.mp4] [--passes 3]
 """
@@ -20,7 +21,7 @@ import numpy as np
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from edge_app.classify import Classifier  # noqa: E402
+from edge_app.classify import Classifier, usable_cores  # noqa: E402
 from edge_app.frames import Frame  # noqa: E402
 from edge_app.heap import keep_frame_memory  # noqa: E402
 from edge_app.pipeline import Pipeline  # noqa: E402
@@ -88,6 +89,17 @@ def main():
     b_cls = np.median([s["classify"] for b in batched for s in b[1]])
     s_cls = np.median([s["classify"] for b in single for s in b[1]])
     print(f"classify: batched {b_cls:.2f} ms vs one invoke per crop {s_cls:.2f} ms ({s_cls / b_cls:.1f}x)")
+    # The classifier on one thread against the default (every usable core), alternated
+    # pass by pass so that both meet the same noise.
+    one_thread = Pipeline(Classifier.from_path(a.model, num_threads=1))
+    run_pass(one_thread, frames[:3])
+    threaded, unthreaded = [], []
+    for _ in range(a.passes):
+        threaded.append(run_pass(pipeline, frames)[0])
+        unthreaded.append(run_pass(one_thread, frames)[0])
+    threaded, unthreaded = np.median(np.concatenate(threaded)), np.median(np.concatenate(unthreaded))
+    print(f"classifier threads: {usable_cores()} (default) median {threaded:.2f} ms vs 1 thread {unthreaded:.2f} ms "
+          f"({unthreaded / threaded:.2f}x)")
     print(f"peak memory of `edge-app replay`: {replay_peak_mib:.0f} MiB (max resident set size)")
 
 

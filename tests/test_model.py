@@ -31,6 +31,15 @@ def test_sidecar_describes_the_model():
     assert meta["training"]["seed"] == 1234
 
 
+def test_thread_count_changes_no_output(mnist_small, classifier):
+    # The classifier runs on every usable core by default: a Pi and a laptop must still
+    # read a frame the same.
+    images = mnist_small["x_test"][:48]
+    one_thread = Classifier.from_path(BUNDLED_MODEL, num_threads=1).predict(images).probabilities
+    assert np.array_equal(Classifier.from_path(BUNDLED_MODEL, num_threads=2).predict(images).probabilities, one_thread)
+    assert np.array_equal(classifier.predict(images).probabilities, one_thread)
+
+
 def test_batched_equals_one_by_one(mnist_small, classifier):
     images = mnist_small["x_test"][:37]
     batched = classifier.predict(images).probabilities
