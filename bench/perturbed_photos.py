@@ -12,7 +12,8 @@ sideways, and tilted back with the whole photo in view (slant); JPEG at quality 
 (Gaussian blur); a sideways shake (motion blur of 9 px at 1280 px); a dim, high-gain sensor (45 % brightness, noise of 5 levels per
 channel); grey (the Pi camera's Y plane); framed (cropped to the writing that the app
 reads on the photo as it is, half a digit's height to spare); far (as from twice the distance: at half size in the
-middle of a desk); on a grey desk (at 0.7 size, on a desk at 0.6 of the paper's brightness); the shadow of a hand or a
+middle of a desk); on a grey desk (at 0.7 size, on a desk at 0.6 of the paper's brightness); on squared paper (a light
+blue grid printed under the writing, squares 0.8 of the digits' height); the shadow of a hand or a
 phone over half the photo, at 60 % and 45 % of the light. Everything is seeded: runs
 compare.
 """
@@ -137,21 +138,49 @@ def on_grey_desk(image, rng):
 _PIPELINE = []
 
 
-def framed(image, _rng):
-    """Cropped to the writing, as a user who fills the frame with it: the app's own
-    digits on the photo as it is, with half a digit's height to spare all round."""
+def _digit_boxes(image):
+    """The boxes of the digits the app reads on the photo as it is."""
     if not _PIPELINE:
         from edge_app.classify import Classifier
         from edge_app.pipeline import Pipeline
         _PIPELINE.append(Pipeline(Classifier.from_path(os.path.join(ROOT, "models", "digits_int8.tflite"))))
-    result = _PIPELINE[0].process(Frame(image, 0, 0.0, "framed"))
-    boxes = result.boxes[result.accepted]
+    result = _PIPELINE[0].process(Frame(image, 0, 0.0, "perturbed"))
+    return result.boxes[result.accepted]
+
+
+def framed(image, _rng):
+    """Cropped to the writing, as a user who fills the frame with it: the app's own
+    digits on the photo as it is, with half a digit's height to spare all round."""
+    boxes = _digit_boxes(image)
     if len(boxes) == 0:
         return image
     margin = int(0.5 * np.median(boxes[:, 3]))
     x0, y0 = np.maximum(boxes[:, :2].min(axis=0) - margin, 0)
     x1, y1 = (boxes[:, :2] + boxes[:, 2:]).max(axis=0) + margin
     return image[y0:y1, x0:x1]
+
+
+def squared(image, rng):
+    """Written on squared paper: a light blue grid printed under the writing, its squares
+    0.8 of the digits' height (the app's own digits on the photo as it is), its lines
+    3 % of a square wide (at least a pixel) and taking 25 % of the red light, 15 % of
+    the green, 5 % of the blue. Only the paper takes it: ink and desk, darker than 0.6 of
+    the paper's brightness (its brightest tenth), stay as they were."""
+    boxes = _digit_boxes(image)
+    h, w = image.shape[:2]
+    pitch = 0.8 * float(np.median(boxes[:, 3])) if len(boxes) else min(h, w) / 20
+    width = max(1, int(round(0.03 * pitch)))
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    offset = rng.uniform(0, pitch, 2)
+    on_line = (np.mod(xs - offset[0], pitch) < width) | (np.mod(ys - offset[1], pitch) < width)
+    value = image.max(axis=2) if image.ndim == 3 else image
+    paper = float(np.percentile(value, 90))
+    # Fully printed on paper, fading out towards ink's and desk's darkness.
+    printed = np.clip((value / max(paper, 1.0) - 0.6) / 0.2, 0, 1) * on_line
+    if image.ndim == 2:
+        return np.clip(image * (1 - 0.15 * printed), 0, 255).astype(np.uint8)
+    absorbed = np.array([0.05, 0.15, 0.25], np.float32)  # B, G, R
+    return np.clip(image * (1 - printed[..., None] * absorbed), 0, 255).astype(np.uint8)
 
 
 def grey(image, _rng):
@@ -161,7 +190,7 @@ def grey(image, _rng):
 VARIANTS = {"as-is": lambda image, _rng: image, "rot15": turned(15), "rot25": turned(-25), "perspective": tilted_back,
             "steep": tilted_far_back, "sideways": tilted_sideways, "slant": whole_at_a_slant,
             "jpeg35": jpeg35, "blur": defocused, "motion": moving, "dim": dim_and_noisy, "grey": grey, "framed": framed, "far": far,
-            "grey_desk": on_grey_desk,
+            "grey_desk": on_grey_desk, "squared": squared,
             "shadow60": shadowed(0.6), "shadow45": shadowed(0.45)}
 
 

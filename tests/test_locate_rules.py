@@ -256,6 +256,44 @@ def test_one_pixel_grid_lines_go_and_ink_crossing_them_stays():
     assert (cleaned[stroke] > 0).mean() > 0.95  # the stroke is whole, also where it crosses lines
 
 
+def squared_paper(h=480, w=640, pitch=24, level=60):
+    dark = np.zeros((h, w), np.uint8)
+    dark[::pitch, :] = level
+    dark[:, ::pitch] = level
+    return dark
+
+
+def test_a_stroke_no_darker_than_the_grid_it_crosses_stays_whole():
+    """Pencil on squared paper: a stroke as faint as the grid is cut at every line it
+    crosses, unless the ink in a line's band with the stroke on both sides stays; and
+    where two lines meet, nothing of the grid may stay behind."""
+    dark = squared_paper()
+    cv2.line(dark, (300, 100), (300, 250), 75, 3)  # a 1 down across six lines
+    cv2.line(dark, (372, 300), (514, 300), 75, 2)  # a 7's bar across six columns
+    cv2.line(dark, (514, 300), (514, 420), 75, 2)  # and its stem down across five lines
+    mask = cv2.compare(dark, 40, cv2.CMP_GE)
+    cleaned = remove_lines(mask, dark)
+    count, labels = cv2.connectedComponents(cleaned, connectivity=8)
+    assert count - 1 == 2, sorted(np.bincount(labels.ravel())[1:])  # the 1 and the 7, each whole; no grid specks
+    strokes = (dark == 75) & (mask > 0)
+    assert (cleaned[strokes] > 0).mean() > 0.95
+
+
+def test_specks_facing_each_other_across_a_line_do_not_get_it_back():
+    """What touches a line from both sides without running on across it (the line's
+    own ragged rim, specks, show-through above a ruling) is no stroke crossing it: the
+    line between stays erased, and nothing along it joins them."""
+    dark = squared_paper()
+    for x in range(100, 600, 40):  # nubs 4 px tall beside a line's band, above and below it
+        dark[234:238, x:x + 6] = 60
+        dark[243:247, x:x + 6] = 60
+    mask = cv2.compare(dark, 40, cv2.CMP_GE)
+    cleaned = remove_lines(mask, dark)
+    assert not cleaned[240, :].any()
+    count, _ = cv2.connectedComponents(cleaned, connectivity=8)
+    assert count - 1 <= 2 * len(range(100, 600, 40))  # each nub on its own at most
+
+
 def test_components_measured_from_ink_pixels_match_opencv():
     """labelling.components measures components from their ink pixels alone; on the ink of a
     real photo, a ruled page and an empty mask it must agree with OpenCV's own pass."""
