@@ -6,6 +6,8 @@ brightness removes shadows and uneven light. A grey frame (2-D) is its one chann
 """
 from __future__ import annotations
 
+import functools
+
 import cv2
 import numpy as np
 
@@ -60,11 +62,20 @@ def darkness_on_paper(bgr: np.ndarray, light_ink: bool = False) -> tuple[np.ndar
 
 def _nearest_samples(small: np.ndarray, h: int, w: int) -> np.ndarray:
     """What cv2.resize(small, (w, h), INTER_NEAREST)[::SAMPLE_STEP, ::SAMPLE_STEP] gives,
-    without making the full-size map: OpenCV takes source pixel floor(x / (w / sw))."""
-    sh, sw = small.shape
+    without making the full-size map."""
+    rows, cols = _nearest_indices(small.shape, h, w)
+    return small[rows][:, cols]
+
+
+@functools.lru_cache(maxsize=8)
+def _nearest_indices(small_shape: tuple, h: int, w: int) -> tuple[np.ndarray, np.ndarray]:
+    """The rows and columns of the small map that _nearest_samples takes; a camera's
+    frames all have one size, so they are worked out once. OpenCV takes source pixel
+    floor(x / (w / sw))."""
+    sh, sw = small_shape
     rows = np.minimum(np.floor(np.arange(0, h, SAMPLE_STEP) * (1.0 / (h / sh))).astype(int), sh - 1)
     cols = np.minimum(np.floor(np.arange(0, w, SAMPLE_STEP) * (1.0 / (w / sw))).astype(int), sw - 1)
-    return small[np.ix_(rows, cols)]
+    return rows, cols
 
 
 def _fill_holes(is_paper: np.ndarray) -> np.ndarray:

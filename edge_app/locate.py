@@ -235,8 +235,16 @@ class Locator:
         found.letters = int(letters.sum())
         found.paper = on_paper
         work_boxes, groups, options = [], [], []
+        # Each group's labels, listed once: a search over every component per candidate
+        # cost more than cutting the crop.
+        labels_by_group = alive[np.argsort(member_of, kind="stable")] + 1
+        group_sizes = np.bincount(member_of, minlength=len(roots))
+        group_ends = np.cumsum(group_sizes)
+        group_starts = group_ends - group_sizes
+        is_own = np.zeros(count, np.uint8)
         for group, i in enumerate(chosen):
-            crop = crop_of(dark, labels, boxes[i], alive[member_of == i] + 1)
+            own_labels = labels_by_group[group_starts[i]:group_ends[i]]
+            crop = crop_of(dark, labels, boxes[i], own_labels, is_own)
             x, y, w, h = boxes[i]
             if w <= s.max_aspect * h:
                 work_boxes.append(boxes[i]), found.crops.append(crop), groups.append(group), options.append(0)

@@ -7,7 +7,7 @@ import pytest
 import numpy as np
 
 from edge_app import deskew
-from edge_app.blobs import drawn_boxes, in_words
+from edge_app.blobs import crop_of, drawn_boxes, in_words
 from edge_app.underline import digits_over_a_line
 from edge_app.frames import Frame
 from edge_app.labelling import components
@@ -292,6 +292,23 @@ def test_specks_facing_each_other_across_a_line_do_not_get_it_back():
     assert not cleaned[240, :].any()
     count, _ = cv2.connectedComponents(cleaned, connectivity=8)
     assert count - 1 <= 2 * len(range(100, 600, 40))  # each nub on its own at most
+
+
+def test_a_crop_of_several_components_keeps_their_ink_and_blanks_the_rest():
+    """A 5 and its detached flag are one candidate: the crop keeps both, blanks a third
+    component inside the box, and leaves the shared label table as it found it."""
+    dark = np.zeros((60, 60), np.uint8)
+    cv2.line(dark, (15, 30), (15, 50), 200, 3)  # the body
+    cv2.line(dark, (15, 10), (35, 10), 180, 3)  # the flag
+    cv2.circle(dark, (40, 40), 3, 150, -1)  # a speck of someone else's
+    blobs = components(cv2.compare(dark, 0, cv2.CMP_GT))
+    flag, body, speck = (int(blobs.labels[y, x]) for x, y in ((25, 10), (15, 40), (40, 40)))
+    table = np.zeros(blobs.count, np.uint8)
+    crop = crop_of(dark, blobs.labels, (5, 5, 50, 50), np.array([flag, body]), table)
+    assert crop[5, 20] == 180 and crop[35, 10] == 200  # both pieces' ink
+    assert crop[35, 35] == 0  # the speck's
+    assert not table.any()
+    assert (crop == crop_of(dark, blobs.labels, (5, 5, 50, 50), np.array([flag, body]))).all()
 
 
 def test_components_measured_from_ink_pixels_match_opencv():
