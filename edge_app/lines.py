@@ -81,8 +81,10 @@ def remove_lines(mask: np.ndarray, dark: np.ndarray | None = None, image: np.nda
     erase = np.zeros_like(mask)
     levels = []
     # The bands of printed lines, which strokes may cross: of lines running more along
-    # the rows [0] and more along the columns [1].
+    # the rows [0] and more along the columns [1], and the box (top, bottom, left,
+    # right) that holds each family's bands.
     crossable = np.zeros((2, h, w), np.uint8)
+    extents = [[h, 0, w, 0], [h, 0, w, 0]]
     width = 2 * step + 1
     for (x0, y0, x1, y1), is_printed, is_edge in zip(thin, printed, edge):
         # Each line is drawn in its own box, not in a frame-sized band: on a ruled page
@@ -106,8 +108,11 @@ def remove_lines(mask: np.ndarray, dark: np.ndarray | None = None, image: np.nda
                 levels.append(line_level)
         erase[top:bottom, left:right][on_line] = 255
         if not is_edge:
-            crossable[int(abs(y1 - y0) > abs(x1 - x0)), top:bottom, left:right] |= band
-    erase = _keep_crossings(mask, erase, crossable, width)
+            family = int(abs(y1 - y0) > abs(x1 - x0))
+            crossable[family, top:bottom, left:right] |= band
+            extent = extents[family]
+            extent[:] = min(extent[0], top), max(extent[1], bottom), min(extent[2], left), max(extent[3], right)
+    erase = _keep_crossings(mask, erase, crossable, extents, width)
     edges = [(segment, width) for segment, width, is_edge in zip(thin, widths, edge) if is_edge]
     if edges:
         erase |= _paper_edge_remnants(edges, blobs, (w, h))
@@ -122,10 +127,11 @@ def remove_lines(mask: np.ndarray, dark: np.ndarray | None = None, image: np.nda
     return mask
 
 
-def _keep_crossings(mask: np.ndarray, erase: np.ndarray, crossable: np.ndarray, width: int) -> np.ndarray:
+def _keep_crossings(mask: np.ndarray, erase: np.ndarray, crossable: np.ndarray, extents: list,
+                    width: int) -> np.ndarray:
     """Take back from ``erase`` the ink of a stroke crossing a printed line inside the
     line's band (``crossable``: the bands of lines running along the rows, then of those
-    along the columns). A thin pencil stroke is no darker than the grid it crosses, and
+    along the columns; ``extents``: the (top, bottom, left, right) box of each). A thin pencil stroke is no darker than the grid it crosses, and
     cut at every line it would fall apart into pieces.
 
     A crossing is ink running on across the line, on both sides of the band, at least
@@ -137,13 +143,13 @@ def _keep_crossings(mask: np.ndarray, erase: np.ndarray, crossable: np.ndarray, 
     the line's normal stays cut."""
     span = 3 * width  # the band, drawn a pixel or two wider than ``width``, with room to spare
     kept = None
-    for band, run, across in ((crossable[0], (width, 1), (span, 1)), (crossable[1], (1, width), (1, span))):
-        rows, cols = np.flatnonzero(band.any(axis=1)), np.flatnonzero(band.any(axis=0))
-        if len(rows) == 0:
+    for band, (top, bottom, left, right), run, across in ((crossable[0], extents[0], (width, 1), (span, 1)),
+                                                          (crossable[1], extents[1], (1, width), (1, span))):
+        if bottom <= top:
             continue
         if kept is None:
             kept = cv2.bitwise_and(mask, cv2.bitwise_not(erase))
-        region = (slice(max(0, rows[0] - span), rows[-1] + span + 1), slice(max(0, cols[0] - span), cols[-1] + span + 1))
+        region = (slice(max(0, top - span), bottom + span), slice(max(0, left - span), right + span))
         runs_on = cv2.morphologyEx(kept[region], cv2.MORPH_OPEN, np.ones(run, np.uint8))
         bridged = cv2.morphologyEx(runs_on, cv2.MORPH_CLOSE, np.ones(across, np.uint8),
                                    borderType=cv2.BORDER_CONSTANT, borderValue=0)
