@@ -131,8 +131,9 @@ def _keep_crossings(mask: np.ndarray, erase: np.ndarray, crossable: np.ndarray, 
                     width: int) -> np.ndarray:
     """Take back from ``erase`` the ink of a stroke crossing a printed line inside the
     line's band (``crossable``: the bands of lines running along the rows, then of those
-    along the columns; ``extents``: the (top, bottom, left, right) box of each). A thin pencil stroke is no darker than the grid it crosses, and
-    cut at every line it would fall apart into pieces.
+    along the columns; ``extents``: the (top, bottom, left, right) box of each). A thin
+    pencil stroke is no darker than the grid it crosses, and cut at every line it would
+    fall apart into pieces.
 
     A crossing is ink running on across the line, on both sides of the band, at least
     ``width`` long: what the line's own ragged rim leaves beside the band, specks, and
