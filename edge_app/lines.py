@@ -80,11 +80,7 @@ def remove_lines(mask: np.ndarray, dark: np.ndarray | None = None, image: np.nda
         thin, printed, widths, edge = ([v[k] for k in chosen] for v in (thin, printed, widths, edge))
     erase = np.zeros_like(mask)
     levels = []
-    # The bands of printed lines, which strokes may cross: of lines running more along
-    # the rows [0] and more along the columns [1], and the box (top, bottom, left,
-    # right) that holds each family's bands.
-    crossable = np.zeros((2, h, w), np.uint8)
-    extents = [[h, 0, w, 0], [h, 0, w, 0]]
+    crossable = []  # the bands of printed lines, which strokes may cross
     width = 2 * step + 1
     for (x0, y0, x1, y1), is_printed, is_edge in zip(thin, printed, edge):
         # Each line is drawn in its own box, not in a frame-sized band: on a ruled page
@@ -108,11 +104,8 @@ def remove_lines(mask: np.ndarray, dark: np.ndarray | None = None, image: np.nda
                 levels.append(line_level)
         erase[top:bottom, left:right][on_line] = 255
         if not is_edge:
-            family = int(abs(y1 - y0) > abs(x1 - x0))
-            crossable[family, top:bottom, left:right] |= band
-            extent = extents[family]
-            extent[:] = min(extent[0], top), max(extent[1], bottom), min(extent[2], left), max(extent[3], right)
-    erase = _keep_crossings(mask, erase, crossable, extents, width)
+            crossable.append((abs(y1 - y0) > abs(x1 - x0), top, left, band))
+    erase = _keep_crossings(mask, erase, crossable, width)
     edges = [(segment, width) for segment, width, is_edge in zip(thin, widths, edge) if is_edge]
     if edges:
         erase |= _paper_edge_remnants(edges, blobs, (w, h))
@@ -127,13 +120,12 @@ def remove_lines(mask: np.ndarray, dark: np.ndarray | None = None, image: np.nda
     return mask
 
 
-def _keep_crossings(mask: np.ndarray, erase: np.ndarray, crossable: np.ndarray, extents: list,
-                    width: int) -> np.ndarray:
+def _keep_crossings(mask: np.ndarray, erase: np.ndarray, crossable: list, width: int) -> np.ndarray:
     """Take back from ``erase`` the ink of a stroke crossing a printed line inside the
-    line's band (``crossable``: the bands of lines running along the rows, then of those
-    along the columns; ``extents``: the (top, bottom, left, right) box of each). A thin
-    pencil stroke is no darker than the grid it crosses, and cut at every line it would
-    fall apart into pieces.
+    line's band (``crossable``: per line, whether it runs more along the columns than
+    the rows, and its band drawn in a box at top, left). A thin pencil stroke is no
+    darker than the grid it crosses, and cut at every line it would fall apart into
+    pieces.
 
     A crossing is ink running on across the line, on both sides of the band, at least
     ``width`` long: what the line's own ragged rim leaves beside the band, specks, and
@@ -144,17 +136,25 @@ def _keep_crossings(mask: np.ndarray, erase: np.ndarray, crossable: np.ndarray, 
     the line's normal stays cut."""
     span = 3 * width  # the band, drawn a pixel or two wider than ``width``, with room to spare
     kept = None
-    for band, (top, bottom, left, right), run, across in ((crossable[0], extents[0], (width, 1), (span, 1)),
-                                                          (crossable[1], extents[1], (1, width), (1, span))):
-        if bottom <= top:
+    for along_columns, run, across in ((False, (width, 1), (span, 1)), (True, (1, width), (1, span))):
+        family = [(top, left, band) for columns, top, left, band in crossable if columns == along_columns]
+        if not family:
             continue
         if kept is None:
             kept = cv2.bitwise_and(mask, cv2.bitwise_not(erase))
-        region = (slice(max(0, top - span), bottom + span), slice(max(0, left - span), right + span))
+        # The family's bands on a canvas of the box that holds them, with room to bridge.
+        top = max(0, min(t for t, _, _ in family) - span)
+        left = max(0, min(x for _, x, _ in family) - span)
+        bottom = min(mask.shape[0], max(t + b.shape[0] for t, _, b in family) + span)
+        right = min(mask.shape[1], max(x + b.shape[1] for _, x, b in family) + span)
+        bands = np.zeros((bottom - top, right - left), np.uint8)
+        for t, x, band in family:
+            bands[t - top:t - top + band.shape[0], x - left:x - left + band.shape[1]] |= band
+        region = (slice(top, bottom), slice(left, right))
         runs_on = cv2.morphologyEx(kept[region], cv2.MORPH_OPEN, np.ones(run, np.uint8))
         bridged = cv2.morphologyEx(runs_on, cv2.MORPH_CLOSE, np.ones(across, np.uint8),
                                    borderType=cv2.BORDER_CONSTANT, borderValue=0)
-        crossing = cv2.bitwise_and(cv2.bitwise_and(bridged, band[region]), mask[region])
+        crossing = cv2.bitwise_and(cv2.bitwise_and(bridged, bands), mask[region])
         erase[region] = cv2.bitwise_and(erase[region], cv2.bitwise_not(crossing))
     return erase
 
